@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-30 09:14:32.879477
 """
-from alembic import op
 import sqlalchemy as sa
-from geoalchemy2 import Geography
-from geoalchemy2 import Geometry
+from alembic import op
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'

@@ -1,0 +1,1 @@
+SELECT name, geom FROM linewatch.sector ORDER BY name

@@ -1,0 +1,152 @@
+"""`linewatch …`: the pipeline's steps for people, calling the same functions the DAGs call."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+app = typer.Typer(help="linewatch: ceasefire-monitoring data pipeline.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+reference_app = typer.Typer(help="Reference layers (line of occupation, zones, sectors).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(reference_app, name="reference")
+console = Console()
+
+
+def _settings():
+    from linewatch.settings import Settings
+
+    return Settings.from_env()
+
+
+def _engine():
+    from linewatch.db import make_engine
+
+    return make_engine(_settings().database_url)
+
+
+def _config():
+    from linewatch.config import load_config
+
+    return load_config(_settings().config_path)
+
+
+def _days(day: date | None, first: date | None, last: date | None) -> list[date]:
+    from linewatch.periods import days_between
+
+    if day:
+        return [day]
+    if first and last:
+        return days_between(first, last)
+    raise typer.BadParameter("give --date, or --from and --to")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the Alembic migrations."""
+    from linewatch.migrate import current_revision, upgrade
+
+    engine = _engine()
+    upgrade(engine, revision)
+    console.print(f"schema at revision {current_revision(engine)}")
+
+
+class ReferenceKind(str, Enum):
+    line = "line"
+    occupied_area = "occupied-area"
+    sector = "sector"
+    disengagement_area = "disengagement-area"
+
+
+@reference_app.command("load")
+def reference_load(
+    path: Path,
+    kind: Annotated[ReferenceKind, typer.Option("--kind")],
+    valid_from: Annotated[str | None, typer.Option("--valid-from", help="ISO date/time the layer is in force from")] = None,
+    version: Annotated[str | None, typer.Option("--version")] = None,
+) -> None:
+    """Load a reference layer file (GeoJSON, GeoPackage, Shapefile; any CRS)."""
+    from linewatch.reference import load_layer, parse_timestamp
+
+    with _engine().begin() as conn:
+        result = load_layer(conn, kind.value, path, parse_timestamp(valid_from),
+                            version=version)
+    console.print(f"{result.kind}: {result.loaded} feature(s) loaded from {path}")
+    for reason in result.skipped:
+        console.print(f"[yellow]skipped[/yellow] {reason}")
+
+
+@reference_app.command("load-folder")
+def reference_load_folder(folder: Path) -> None:
+    """Load a folder laid out like sample_data/reference/."""
+    from linewatch.reference import load_reference_folder
+
+    with _engine().begin() as conn:
+        for result in load_reference_folder(conn, folder):
+            console.print(f"{result.kind}: {result.loaded} from {Path(result.path).name}")
+
+
+@app.command()
+def ingest(
+    paths: list[Path],
+    feed: Annotated[str, typer.Option(help="Feed name the rows are stored under.")],
+    format: Annotated[str, typer.Option("--format", help="File format (see linewatch.feeds.FORMATS).")],
+) -> None:
+    """Ingest feed files: parse, validate, quarantine rejects, load and merge."""
+    from linewatch.ingest import ingest_file
+
+    engine, settings = _engine(), _settings()
+    for path in paths:
+        r = ingest_file(engine, path, feed, format, tz=settings.timezone)
+        console.print(f"{path.name}: {r.status} read={r.rows_read} loaded={r.rows_loaded} updated={r.rows_updated} "
+                      f"rejected={r.rows_rejected} duplicate={r.rows_duplicate}")
+
+
+@app.command()
+def flag(
+    day: Annotated[date | None, typer.Option("--date", formats=["%Y-%m-%d"])] = None,
+    first: Annotated[date | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+    last: Annotated[date | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Flag a day's observations against the rules and rebuild its incidents."""
+    from linewatch.pipeline import flag_and_cluster
+
+    engine, config = _engine(), _config()
+    for d in track(_days(day, first, last), description="flagging", console=console):
+        console.print(json.dumps(flag_and_cluster(engine, [d], config)))
+
+
+@app.command()
+def report(
+    day: Annotated[date | None, typer.Option("--date", formats=["%Y-%m-%d"])] = None,
+    first: Annotated[date | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+    last: Annotated[date | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Write the daily incident summary (HTML, Markdown, map, annexes) for a day or a range."""
+    from linewatch.report.publish import publish_daily_report
+
+    engine, config, settings = _engine(), _config(), _settings()
+    for d in track(_days(day, first, last), description="reporting", console=console):
+        p = publish_daily_report(engine, d, config, settings.reports_dir)
+        state = "new version" if p.new else "unchanged"
+        console.print(f"{d}: v{p.version} ({state}) {p.html}")
+
+
+@app.command()
+def sample(out: Path = Path("sample_data")) -> None:
+    """Regenerate the sample data (fixed seed: the same bytes every time)."""
+    from linewatch.sample import write_sample_data
+
+    for path in write_sample_data(out):
+        console.print(str(path))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,71 @@
+"""The project's configuration file (config/linewatch.yaml): feeds, rules, bands, clustering.
+
+A new feed is one entry under `feeds`; a new rule is one SQL file plus one entry under `rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from linewatch.settings import PROJECT_ROOT
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    format: str
+    path: str
+    cadence_hours: float = 24.0
+    description: str = ""
+
+    def path_for(self, day: date, root: Path = PROJECT_ROOT) -> Path:
+        path = Path(self.path.format(date=day.isoformat()))
+        return path if path.is_absolute() else root / path
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    sql: str
+    clause: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str
+    metric_srid: int
+    feeds: tuple[Feed, ...]
+    rules: tuple[Rule, ...]
+    bands_km: tuple[float, ...]
+    eps_m: float
+    window_minutes: float
+
+    def feed(self, name: str) -> Feed:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise KeyError(f"no feed named {name!r} in the configuration")
+
+
+def load_config(path: Path) -> Config:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    bands = tuple(float(b) for b in data["bands_km"])
+    if list(bands) != sorted(bands) or bands[0] <= 0:
+        raise ValueError(f"{path}: bands_km must be increasing and positive, got {bands}")
+    names = [f["name"] for f in data["feeds"]]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{path}: feed names must be unique, got {names}")
+    return Config(
+        timezone=data.get("timezone", "Europe/Kyiv"),
+        metric_srid=int(data.get("metric_srid", 32637)),
+        feeds=tuple(Feed(**f) for f in data["feeds"]),
+        rules=tuple(Rule(**r) for r in data["rules"]),
+        bands_km=bands,
+        eps_m=float(data["incidents"]["eps_m"]),
+        window_minutes=float(data["incidents"]["window_minutes"]),
+    )

@@ -1,0 +1,40 @@
+"""Turn one day's flagged observations into incidents (SQL in sql/incidents/, run in file order)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
+from linewatch.config import Config
+from linewatch.db import run_sql, sql_files
+from linewatch.flagging import band_labels
+from linewatch.observation import VIOLATION_KINDS
+
+# How much an incident of each kind weighs in severity (heavier fire and weapons weigh more).
+KIND_WEIGHTS = {
+    "explosion": 3.0, "shelling": 3.0, "heavy_weapon_sighting": 2.5, "small_arms_fire": 1.5,
+    "muzzle_flash": 1.0, "illumination_flare": 0.5, "troop_movement": 1.0, "uav_sighting": 1.0,
+    "civilian_harm": 4.0, "infrastructure_damage": 2.0,
+}
+
+
+def cluster_day(conn: Connection, day: date, config: Config) -> int:
+    """Rebuild `day`'s incidents from its flags; returns how many incidents it has."""
+    params = {
+        "day": day,
+        "violation_kinds": list(VIOLATION_KINDS),
+        "metric_srid": config.metric_srid,
+        "eps_m": config.eps_m,
+        "window_minutes": int(config.window_minutes),
+        "band_labels": band_labels(config.bands_km),
+        "band_bounds_m": [b * 1000.0 for b in config.bands_km],
+        "kind_weights": json.dumps(KIND_WEIGHTS, sort_keys=True),
+    }
+    created = 0
+    for name in sql_files("incidents"):
+        result = run_sql(conn, name, params)
+        if name.endswith("_insert.sql"):
+            created = result.rowcount
+    return created

@@ -1,0 +1,1 @@
+"""The daily incident summary: report text, map and incident annex."""
