@@ -122,7 +122,9 @@ def ingest_file(engine: Engine, path: Path, feed: str, fmt: str, tz: str = "Euro
             for chunk in parse(path, chunk_rows):
                 good, rejects = validate(chunk)
                 result.rows_read += len(chunk)
-                result.rows_rejected += len(rejects)
+                parser_dups = sum(r.is_duplicate for r in rejects)
+                result.rows_rejected += len(rejects) - parser_dups
+                result.rows_duplicate += parser_dups
                 _copy_rejects(conn, result.batch_id, rejects)
                 if len(good):
                     _copy_rows(conn, good)
@@ -131,7 +133,7 @@ def ingest_file(engine: Engine, path: Path, feed: str, fmt: str, tz: str = "Euro
                              {"feed": feed, "batch_id": result.batch_id}).mappings().one()
             staged = run_sql(conn, "ingest/staged_days.sql", {"tz": tz}).mappings().one()
             result.rows_loaded, result.rows_updated = merged["loaded"], merged["updated"]
-            result.rows_duplicate = in_file_dups + merged["unique_rows"] - merged["loaded"] - merged["updated"]
+            result.rows_duplicate += in_file_dups + merged["unique_rows"] - merged["loaded"] - merged["updated"]
             result.days = list(staged["days"])
             run_sql(conn, "ingest/finish_batch.sql", {
                 "batch_id": result.batch_id, "rows_read": result.rows_read, "rows_loaded": result.rows_loaded,

@@ -3,9 +3,10 @@
 A feed parser (one module in `linewatch.feeds`) yields pandas DataFrames with the columns below,
 already typed, plus three bookkeeping columns:
 
-    _line    the row's line number in the file (1 = first data row), for the quarantine
+    _line    where the row is in the file (CSV: physical line, header = 1; GeoJSON/GPKG: feature number from 1)
     _raw     the row as it was in the file, verbatim, so a rejected row loses nothing
     _reason  None, or why the parser could not read the row ("acq_time: not HHMM ('2a15')")
+    _duplicate  optional: True where the parser rejects a row as a repeat of another (kept, counted apart)
 
 `validate` then applies the rules every observation must meet, whatever its feed, and splits the
 frame into rows to load and rejects. Reasons always name the field and say what was wrong.
@@ -171,6 +172,8 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
 
     uncertainty = pd.to_numeric(frame["uncertainty_m"], errors="coerce").astype(float)
     _fail(reasons, ~np.isfinite(uncertainty) | (uncertainty < 0), "uncertainty_m: must be a number >= 0")
+    precision = pd.to_numeric(frame["time_precision_s"], errors="coerce").astype(float)
+    _fail(reasons, ~np.isfinite(precision) | (precision < 0), "time_precision_s: must be a number >= 0")
     bearing = pd.to_numeric(frame["bearing_deg"], errors="coerce").astype(float)
     _fail(reasons, bearing.notna() & ((bearing < 0) | (bearing >= 360)), "bearing_deg: must be in 0..360")
     confidence = pd.to_numeric(frame["confidence"], errors="coerce").astype(float)
@@ -180,9 +183,11 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
           "source_reliability: must be one of A-F")
 
     bad = reasons.notna()
+    duplicate = frame["_duplicate"].fillna(False).astype(bool) if "_duplicate" in frame else pd.Series(False, frame.index)
     rejects = [
-        Reject(int(line), str(raw), str(reason))
-        for line, raw, reason in zip(frame.loc[bad, "_line"], frame.loc[bad, "_raw"], reasons[bad], strict=True)
+        Reject(int(line), str(raw), str(reason), bool(dup))
+        for line, raw, reason, dup in zip(frame.loc[bad, "_line"], frame.loc[bad, "_raw"], reasons[bad],
+                                          duplicate[bad], strict=True)
     ]
     good = frame.loc[~bad].copy()
     good["source_id"] = source_id[~bad].astype(str)
@@ -191,4 +196,5 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
     good["bearing_deg"] = bearing[~bad]
     good["confidence"] = confidence[~bad]
     good["weapon_count"] = count[~bad].astype("Int64")
+    good["time_precision_s"] = precision[~bad].round().astype("int64")
     return good, rejects

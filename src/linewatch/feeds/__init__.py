@@ -17,6 +17,10 @@ Parser = Callable[[Path, int], Iterator[pd.DataFrame]]
 
 FORMATS = {
     "synthetic": "linewatch.feeds.synthetic",
+    "firms": "linewatch.feeds.firms",
+    "acled": "linewatch.feeds.acled",
+    "ucdp": "linewatch.feeds.ucdp",
+    "reports": "linewatch.feeds.reports",
 }
 
 

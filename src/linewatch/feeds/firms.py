@@ -55,7 +55,8 @@ def _observations(raw: pd.DataFrame) -> pd.DataFrame:
         frame[name] = number(raw[column])
         note(reasons, unparsed(raw[column], frame[name]), column, "not a number", raw[column])
 
-    day = per_value(raw["acq_date"], lambda v: pd.to_datetime(v, format="%Y-%m-%d", utc=True, errors="coerce"))
+    dates = per_value(raw["acq_date"], _dates)
+    day = dates["day"]
     note(reasons, day.isna(), "acq_date", "not a YYYY-MM-DD date", raw["acq_date"])
     hhmm = per_value(raw["acq_time"], _hhmm)
     note(reasons, hhmm.isna(), "acq_time", "not HHMM", raw["acq_time"])
@@ -70,7 +71,7 @@ def _observations(raw: pd.DataFrame) -> pd.DataFrame:
     frame["confidence"] = _confidence(raw["confidence"], viirs, reasons)
     frame["uncertainty_m"] = _pixel_half_diagonal_m(raw, instrument, reasons)
     frame["kind"] = "fire_hotspot"
-    frame["source_id"] = _source_ids(satellite, raw["acq_date"], day, hhmm, frame["lat"], frame["lon"])
+    frame["source_id"] = _source_ids(satellite, dates["text"], hhmm, frame["lat"], frame["lon"])
     frame["attributes"] = json_objects({c: raw[c] for c in raw.columns if c not in (*CANONICAL, *BOOKKEEPING)})
     frame["_line"], frame["_raw"], frame["_reason"] = raw["_line"], raw["_raw"], reasons
     return frame
@@ -79,6 +80,12 @@ def _observations(raw: pd.DataFrame) -> pd.DataFrame:
 def _instrument(values: pd.Series) -> pd.Series:
     names = values.str.strip().str.upper()
     return names.where(names.isin(NADIR_PIXEL_KM))
+
+
+def _dates(values: pd.Series) -> pd.DataFrame:
+    """The day, and its text written the one way ('2024-3-5' is valid; the id must not depend on it)."""
+    day = pd.to_datetime(values, format="%Y-%m-%d", utc=True, errors="coerce")
+    return pd.DataFrame({"day": day, "text": day.dt.strftime("%Y-%m-%d")})
 
 
 def _hhmm(values: pd.Series) -> pd.Series:
@@ -121,12 +128,8 @@ def _pixel_half_diagonal_m(raw: pd.DataFrame, instrument: pd.Series, reasons: pd
     return 1000.0 * np.hypot(sides[0], sides[1]) / 2
 
 
-def _source_ids(satellite: pd.Series, acq_date: pd.Series, day: pd.Series, hhmm: pd.Series,
-                lat: pd.Series, lon: pd.Series) -> list[str]:
+def _source_ids(satellite: pd.Series, date: pd.Series, hhmm: pd.Series, lat: pd.Series, lon: pd.Series) -> list[str]:
     """`satellite:YYYY-MM-DDTHHMM:lat:lon`, to 1e-5 degree (~1 m): one id per detection, the same on re-delivery."""
-    odd = acq_date.str.len() != 10
-    if odd.any():  # '2024-3-5' is a valid date; write it the one way so the id does not depend on it
-        acq_date = acq_date.where(~odd, day.dt.strftime("%Y-%m-%d"))
     minutes = hhmm.fillna(0).astype(np.int64).tolist()
     return ["%s:%sT%04d:%.5f:%.5f" % row
-            for row in zip(satellite.tolist(), acq_date.tolist(), minutes, lat.tolist(), lon.tolist(), strict=True)]
+            for row in zip(satellite.tolist(), date.tolist(), minutes, lat.tolist(), lon.tolist(), strict=True)]

@@ -22,6 +22,7 @@ is the feature's properties and geometry (WKT) as JSON.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -49,8 +50,6 @@ from linewatch.observation import BOOKKEEPING
 REQUIRED = ("observed_at", "kind")
 ID_COLUMNS = ("report_id", "id")
 NUMERIC = ("weapon_count", "uncertainty_m", "bearing_deg", "confidence")
-# Properties that become canonical columns; every other property is kept verbatim in attributes.
-CANONICAL = (*ID_COLUMNS, *REQUIRED, *NUMERIC, "weapon_class", "reliability")
 # CSV columns that carry the location rather than properties, in order of preference.
 CSV_COORDINATES = (("lon", "lat"), ("x", "y"))
 CSV_LOCATION = ("wkt", "crs", "lon", "lat", "x", "y")
@@ -118,7 +117,7 @@ def _ogr_reports(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
         # Dates as written: GDAL would otherwise shift mixed UTC offsets and naive times its own way.
         features = pyogrio.read_dataframe(path, datetime_as_string=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
-            pyogrio.errors.FeatureError, pyogrio.errors.GeometryError) as exc:
+            pyogrio.errors.FeatureError, pyogrio.errors.GeometryError, UnicodeDecodeError) as exc:
         raise FeedFileError(f"{path.name}: not a readable GeoJSON or GeoPackage ({exc})") from None
     if features.empty:
         return
@@ -142,8 +141,17 @@ def _ogr_reports(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    """A property as text, the way it would read in a CSV (null is blank)."""
-    return values.astype(object).where(values.notna(), "").astype(str)
+    """A property as text, the way it would read in a CSV.
+
+    A NUL character (GeoJSON can escape one) becomes U+FFFD: PostgreSQL text cannot hold it.
+    """
+    return values.map(_property_text).astype(object).str.replace("\x00", "\ufffd")
+
+
+def _property_text(value) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _observations(properties: pd.DataFrame, geometry: np.ndarray, crs: pd.Series,
@@ -172,11 +180,13 @@ def _observations(properties: pd.DataFrame, geometry: np.ndarray, crs: pd.Series
     note(reasons, pd.Series(shapely.is_missing(lonlat), index=frame.index), "geometry", "missing")
     note(reasons, pd.Series(shapely.is_empty(lonlat), index=frame.index), "geometry", "empty")
     centre = shapely.centroid(lonlat)
+    centre[shapely.is_empty(centre)] = None  # GEOS has no x or y for an empty point
     frame["lon"], frame["lat"] = shapely.get_x(centre), shapely.get_y(centre)
     declared = frame["uncertainty_m"].fillna(0.0) if "uncertainty_m" in frame.columns else 0.0
     frame["uncertainty_m"] = np.maximum(declared, _farthest_vertex_m(lonlat, frame["lon"], frame["lat"]))
 
-    text = {c: properties[c] for c in properties.columns if c not in (*CANONICAL, *BOOKKEEPING)}
+    used = (id_column, *REQUIRED, *NUMERIC, "weapon_class", "reliability", *BOOKKEEPING)
+    text = {c: properties[c] for c in properties.columns if c not in used}
     if text:
         frame["attributes"] = json_objects(text)
     frame["_line"], frame["_raw"], frame["_reason"] = properties["_line"], properties["_raw"], reasons
