@@ -1,1 +1,1 @@
-SELECT count(*) FROM linewatch.observation WHERE observed_at >= :period_start AND observed_at < :period_end
+SELECT count(*) FROM day_position

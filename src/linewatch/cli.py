@@ -58,11 +58,9 @@ def db_upgrade(revision: str = "head") -> None:
     console.print(f"schema at revision {current_revision(engine)}")
 
 
-class ReferenceKind(str, Enum):
-    line = "line"
-    occupied_area = "occupied-area"
-    sector = "sector"
-    disengagement_area = "disengagement-area"
+ReferenceKind = Enum("ReferenceKind", {k.replace("-", "_"): k for k in (
+    "line", "occupied-area", "national-outline", "sector", "disengagement-area", "protected-site", "settlement",
+    "camera")}, type=str)
 
 
 @reference_app.command("load")
@@ -72,13 +70,17 @@ def reference_load(
     valid_from: Annotated[str | None, typer.Option("--valid-from", help="ISO date/time the layer is in force from")] = None,
     version: Annotated[str | None, typer.Option("--version")] = None,
 ) -> None:
-    """Load a reference layer file (GeoJSON, GeoPackage, Shapefile; any CRS)."""
+    """Load a reference layer file (GeoJSON, GeoPackage, Shapefile; any CRS).
+
+    A `line` file may hold occupied-area polygons: the contact line is then derived from them."""
     from linewatch.reference import load_layer, parse_timestamp
 
     with _engine().begin() as conn:
-        result = load_layer(conn, kind.value, path, parse_timestamp(valid_from),
-                            version=version)
+        result = load_layer(conn, kind.value, path, parse_timestamp(valid_from), version=version,
+                            options=_config().reference)
     console.print(f"{result.kind}: {result.loaded} feature(s) loaded from {path}")
+    for note in result.repaired:
+        console.print(f"[yellow]repaired[/yellow] {note}")
     for reason in result.skipped:
         console.print(f"[yellow]skipped[/yellow] {reason}")
 
@@ -147,6 +149,40 @@ def sample(out: Path = Path("sample_data")) -> None:
     for path in write_sample_data(out):
         console.print(str(path))
 
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write feeds, truth and manifest into.")],
+    start: Annotated[date, typer.Option("--start", formats=["%Y-%m-%d"])] = date(2026, 11, 1),
+    days: Annotated[int, typer.Option("--days", min=1)] = 3,
+    rate: Annotated[float, typer.Option("--rate", help="True events per day.")] = 1000.0,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """Simulate ground-truth events on the sample front and the feeds that observe them."""
+    from linewatch.simulator import simulate as run
+
+    sim = run(out, start, days, rate, seed, tz=_settings().timezone)
+    console.print(f"{sim.events} true events; observations: "
+                  + ", ".join(f"{feed}={n}" for feed, n in sim.observations.items()))
+    console.print(str(sim.manifest))
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[Path, typer.Option("--truth", help="A simulation folder, or its truth/ folder.")],
+    first: Annotated[date | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+    last: Annotated[date | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Compare the incidents in PostGIS with a simulation's ground truth (precision, recall, F1)."""
+    from linewatch.evaluate import evaluate as run
+    from linewatch.evaluate import truth_days
+
+    if first is None or last is None:
+        span = truth_days(truth)
+        first, last = first or span[0], last or span[1]
+    for line in run(_engine(), truth, first, last, _config()).lines():
+        console.print(line, highlight=False)
 
 if __name__ == "__main__":
     app()

@@ -5,7 +5,7 @@ A new feed is one entry under `feeds`; a new rule is one SQL file plus one entry
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +21,8 @@ class Feed:
     path: str
     cadence_hours: float = 24.0
     description: str = ""
+    # How late a delivery may be on top of its cadence before the freshness check fails.
+    expected_delay_hours: float = 0.0
 
     def path_for(self, day: date, root: Path = PROJECT_ROOT) -> Path:
         path = Path(self.path.format(date=day.isoformat()))
@@ -33,17 +35,32 @@ class Rule:
     sql: str
     clause: str
     description: str = ""
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Operations:
+    """How the pipeline is operated: alerting, the report deadline, retention (days)."""
+
+    webhook_url_env: str = "LINEWATCH_ALERT_WEBHOOK_URL"
+    report_deadline_hours: float = 6.0
+    postgis_pool_slots: int = 4
+    rejected_retention_days: int = 365
+    failed_batch_retention_days: int = 365
+    report_version_retention_days: int = 730
 
 
 @dataclass(frozen=True)
 class Config:
     timezone: str
-    metric_srid: int
     feeds: tuple[Feed, ...]
     rules: tuple[Rule, ...]
     bands_km: tuple[float, ...]
     eps_m: float
     window_minutes: float
+    position_max_km: float = 70.0
+    reference: dict = field(default_factory=dict)
+    operations: Operations = field(default_factory=Operations)
 
     def feed(self, name: str) -> Feed:
         for feed in self.feeds:
@@ -62,10 +79,12 @@ def load_config(path: Path) -> Config:
         raise ValueError(f"{path}: feed names must be unique, got {names}")
     return Config(
         timezone=data.get("timezone", "Europe/Kyiv"),
-        metric_srid=int(data.get("metric_srid", 32637)),
         feeds=tuple(Feed(**f) for f in data["feeds"]),
         rules=tuple(Rule(**r) for r in data["rules"]),
         bands_km=bands,
         eps_m=float(data["incidents"]["eps_m"]),
         window_minutes=float(data["incidents"]["window_minutes"]),
+        position_max_km=float(data.get("position_max_km", 70)),
+        reference=dict(data.get("reference") or {}),
+        operations=Operations(**(data.get("operations") or {})),
     )

@@ -11,6 +11,7 @@ from linewatch.config import Config
 from linewatch.db import run_sql, sql_files
 from linewatch.flagging import band_labels
 from linewatch.observation import VIOLATION_KINDS
+from linewatch.schema import FRONT_SRID
 
 # How much an incident of each kind weighs in severity (heavier fire and weapons weigh more).
 KIND_WEIGHTS = {
@@ -25,7 +26,7 @@ def cluster_day(conn: Connection, day: date, config: Config) -> int:
     params = {
         "day": day,
         "violation_kinds": list(VIOLATION_KINDS),
-        "metric_srid": config.metric_srid,
+        "front_srid": FRONT_SRID,
         "eps_m": config.eps_m,
         "window_minutes": int(config.window_minutes),
         "band_labels": band_labels(config.bands_km),

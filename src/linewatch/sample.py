@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from shapely import LineString, Polygon, box, ops
+from shapely import LineString, Point, Polygon, box, ops
 from shapely.geometry import mapping
 
 from linewatch.geodesy import from_front_tm, to_front_tm
@@ -36,6 +36,29 @@ LINE_KNOTS = [
 # The rest of the occupied area's outline, back round to the north end (state border and coast).
 OCCUPIED_CLOSURE = [(32.55, 46.45), (33.00, 45.30), (36.60, 45.30), (38.30, 46.90), (39.80, 47.60),
                     (40.20, 48.80), (39.90, 49.70), (38.60, 49.95)]
+
+# The national outline: government-controlled ground to the west plus the occupied area, so that the
+# occupied area's eastern and southern edges lie on the state border and the coast. It passes through
+# both ends of the line, so the contact line derived from the occupied polygon is the line itself.
+NATIONAL_WEST = [(37.00, 50.35), (35.00, 50.55), (31.50, 50.60), (30.00, 49.00), (30.00, 46.40), (31.50, 46.55)]
+
+# Settlements (name, lon, lat, population): places are named from these, as the SMM did.
+SETTLEMENTS = [
+    ("Kramatorsk", 37.56, 48.74, 150_000), ("Sloviansk", 37.62, 48.85, 105_000), ("Bakhmut", 38.00, 48.60, 70_000),
+    ("Horlivka", 38.05, 48.30, 240_000), ("Avdiivka", 37.75, 48.14, 30_000), ("Donetsk", 37.90, 48.02, 900_000),
+    ("Marinka", 37.50, 47.94, 9_000), ("Vuhledar", 37.25, 47.78, 14_000), ("Pokrovsk", 37.18, 48.28, 60_000),
+    ("Huliaipole", 36.26, 47.66, 13_000), ("Orikhiv", 35.79, 47.57, 14_000), ("Tokmak", 35.71, 47.25, 30_000),
+    ("Zaporizhzhia", 35.14, 47.84, 710_000), ("Enerhodar", 34.66, 47.50, 52_000), ("Nikopol", 34.40, 47.57, 105_000),
+    ("Kherson", 32.62, 46.64, 280_000), ("Melitopol", 35.37, 46.85, 150_000), ("Mariupol", 37.55, 47.10, 430_000),
+    ("Siversk", 38.10, 48.87, 11_000), ("Lysychansk", 38.43, 48.90, 95_000),
+]
+# Protected civilian sites (name, type, lon, lat, buffer in metres).
+PROTECTED_SITES = [
+    ("Donetsk Filtration Station", "water_filtration_station", 37.80, 48.10, 2000),
+    ("Zaporizhzhia Nuclear Power Plant", "power_plant", 34.59, 47.51, 5000),
+    ("Horlivka City Hospital", "hospital", 38.04, 48.31, 1000),
+    ("Marinka School No. 2", "school", 37.51, 47.95, 500),
+]
 
 SECTORS = {
     "North": box(37.0, 48.50, 40.5, 50.2),
@@ -114,6 +137,26 @@ def disengagement_area(front: Front) -> Polygon:
     return ops.transform(lambda xs, ys: inv.transform(xs, ys), square)
 
 
+def national_outline(front: Front) -> Polygon:
+    """Government-controlled west plus the occupied area: its boundary holds the border and the coast."""
+    west = Polygon([LINE_KNOTS[0], *NATIONAL_WEST, LINE_KNOTS[-1], *reversed(front.line_v1.coords)]).buffer(0)
+    return west.union(front.occupied_v1).union(front.occupied_v2)
+
+
+def cameras(front: Front) -> list[tuple[str, Point]]:
+    """Fixed cameras a few kilometres back from the line on the government side, spread along it."""
+    fwd, inv = to_front_tm(), from_front_tm()
+    xy = LineString([fwd.transform(*c) for c in front.line_v1.coords])
+    out = []
+    for k, frac in enumerate((0.08, 0.22, 0.36, 0.50, 0.64, 0.78, 0.92)):
+        p, q = xy.interpolate(frac, normalized=True), xy.interpolate(frac + 0.001, normalized=True)
+        dx, dy = q.x - p.x, q.y - p.y
+        norm = math.hypot(dx, dy) or 1.0
+        # Left of the line's direction of travel (north to south-west) is the government side.
+        out.append((f"Camera {k + 1}", Point(inv.transform(p.x - dy / norm * 3000, p.y + dx / norm * 3000))))
+    return out
+
+
 def _feature_collection(features: list[dict]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, indent=1, sort_keys=True) + "\n"
 
@@ -147,6 +190,15 @@ def write_reference(out: Path, front: Front) -> list[Path]:
         "sectors.geojson": [_feature(g, name=name) for name, g in SECTORS.items()],
         "disengagement_areas.geojson": [_feature(disengagement_area(front), name="Disengagement area 1",
                                                  valid_from=LINE_V1_FROM.isoformat())],
+        "national_outline.geojson": [_feature(national_outline(front), name="Sample country")],
+        "settlements.geojson": [
+            _feature(Point(lon, lat), name=name, population=pop, radius_m=float(min(8000, 500 + pop / 100)),
+                     reference_town=pop >= 100_000)
+            for name, lon, lat, pop in SETTLEMENTS],
+        "protected_sites.geojson": [
+            _feature(Point(lon, lat), name=name, site_type=kind, buffer_m=buffer)
+            for name, kind, lon, lat, buffer in PROTECTED_SITES],
+        "cameras.geojson": [_feature(p, name=name, valid_from=LINE_V1_FROM.isoformat()) for name, p in cameras(front)],
     }
     paths = []
     for name, features in files.items():

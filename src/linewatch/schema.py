@@ -6,7 +6,7 @@ Alembic migrations in `migrations/` create and change these tables; nothing runs
 
 from __future__ import annotations
 
-from geoalchemy2 import Geography, Geometry
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -30,6 +30,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 SCHEMA = "linewatch"
 metadata = MetaData(schema=SCHEMA)
+
+# A transverse Mercator centred on the front (36.5 E, WGS84), registered in spatial_ref_sys by migration
+# 0002. Its scale error is known exactly (k = 1 + x^2 / 2R^2), so planar distances divided by the mean
+# scale along the path are ellipsoidal distances to ~1e-5: fast planar math, geodesic accuracy.
+FRONT_SRID = 990365
+FRONT_PROJ4 = "+proj=tmerc +lat_0=0 +lon_0=36.5 +k=1 +x_0=500000 +y_0=0 +datum=WGS84 +units=m +no_defs"
 
 now = text("now()")
 
@@ -122,17 +128,49 @@ def _versioned(name: str, geom_kind: str, *extra: Column) -> Table:
 line_of_occupation = _versioned("line_of_occupation", "MULTILINESTRING")
 occupied_area = _versioned("occupied_area", "MULTIPOLYGON")
 
-# The line cut into short pieces (geography, indexed): the distance join probes these,
-# never the whole 1,000 km line per point.
+# The line cut into short pieces in the front projection, indexed: the distance join probes the few
+# pieces near each point, never the whole 1,000 km line.
 line_piece = Table(
     "line_piece", metadata,
     Column("piece_id", BigInteger, Identity(), primary_key=True),
     Column("line_of_occupation_id", Integer,
            ForeignKey(f"{SCHEMA}.line_of_occupation.line_of_occupation_id", ondelete="CASCADE"),
            nullable=False),
-    Column("geog", Geography("LINESTRING", srid=4326, spatial_index=False), nullable=False),
+    Column("geom", Geometry("LINESTRING", srid=FRONT_SRID, spatial_index=False), nullable=False),
 )
-Index("line_piece_geog", line_piece.c.geog, postgresql_using="gist")
+Index("line_piece_geom", line_piece.c.geom, postgresql_using="gist")
+
+national_outline = Table(
+    "national_outline", metadata,
+    Column("national_outline_id", Integer, Identity(), primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("geom", _geom("MULTIPOLYGON"), nullable=False),
+)
+Index("national_outline_geom", national_outline.c.geom, postgresql_using="gist")
+
+# Settlements: for the heavy-weapons-in-settlements rule and for naming places as the SMM did
+# ("2 km south-east of Avdiivka"); reference towns are the ones places are named from.
+settlement = Table(
+    "settlement", metadata,
+    Column("settlement_id", Integer, Identity(), primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("population", Integer),
+    Column("radius_m", Double, nullable=False, server_default="1000"),
+    Column("reference_town", Boolean, nullable=False, server_default="false"),
+    Column("geom", _geom("POINT"), nullable=False),
+)
+Index("settlement_geom", settlement.c.geom, postgresql_using="gist")
+
+camera = Table(
+    "camera", metadata,
+    Column("camera_id", Integer, Identity(), primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True)),
+    Column("attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("geom", _geom("POINT"), nullable=False),
+)
+Index("camera_geom", camera.c.geom, postgresql_using="gist")
 
 sector = Table(
     "sector", metadata,
@@ -180,6 +218,8 @@ flag = Table(
     Column("side", Text),
     Column("sector_id", Integer, ForeignKey(f"{SCHEMA}.sector.sector_id")),
     Column("zone_id", Integer, ForeignKey(f"{SCHEMA}.zone.zone_id")),
+    Column("settlement_id", Integer, ForeignKey(f"{SCHEMA}.settlement.settlement_id")),
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     UniqueConstraint("obs_id", "rule", name="flag_obs_rule"),
     CheckConstraint("side IN ('occupied', 'government')", name="flag_side"),
 )
@@ -202,6 +242,11 @@ incident = Table(
     Column("severity", Double, nullable=False),
     Column("uncertainty_m", Double, nullable=False),
     Column("rules", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("clauses", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    # Admiralty grading: source reliability A-F (best member) and information credibility 1-6.
+    Column("admiralty", Text, nullable=False, server_default="F6"),
+    Column("weapon_class", Text),
+    Column("weapon_count", Integer),
     Column("geom", _geom("POINT"), nullable=False),
 )
 Index("incident_day", incident.c.day)

@@ -26,17 +26,21 @@ def layer(name: str):
 
 def geodesic_distance_to_line(line, lon: float, lat: float, step_m: float = 10.0) -> float:
     """Independent point-to-line distance: the line densified along geodesics every 10 m, then the
-    minimum ellipsoidal distance (pyproj.Geod) to those points. Good to < 0.01 % beyond 500 m."""
-    lons, lats = [], []
-    coords = list(line.coords)
-    for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
-        _, _, seg = GEOD.inv(x1, y1, x2, y2)
-        n = max(int(seg // step_m), 1)
-        pts = GEOD.npts(x1, y1, x2, y2, n - 1) if n > 1 else []
-        lons += [x1, *[p[0] for p in pts]]
-        lats += [y1, *[p[1] for p in pts]]
-    lons.append(coords[-1][0])
-    lats.append(coords[-1][1])
+    minimum ellipsoidal distance (pyproj.Geod) to those points. Good to < 0.01 % beyond 500 m.
+    Only segments that can hold the nearest point are densified: one with an endpoint within
+    (nearest vertex distance + longest segment) of the point."""
+    coords = np.array(line.coords)
+    n = len(coords)
+    _, _, to_vertex = GEOD.inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
+    _, _, seg_len = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    reach = to_vertex.min() + seg_len.max()
+    lons, lats = list(coords[:, 0]), list(coords[:, 1])
+    for i in np.flatnonzero((to_vertex[:-1] <= reach) | (to_vertex[1:] <= reach)):
+        (x1, y1), (x2, y2) = coords[i], coords[i + 1]
+        steps = int(seg_len[i] // step_m)
+        for x, y in GEOD.npts(x1, y1, x2, y2, steps - 1) if steps > 1 else []:
+            lons.append(x)
+            lats.append(y)
     _, _, dist = GEOD.inv(np.full(len(lons), lon), np.full(len(lats), lat), np.array(lons), np.array(lats))
     return float(dist.min())
 
@@ -53,7 +57,7 @@ def test_distances_match_pyproj_geod_within_0_1_percent(sample_day_flagged):
     line = layer("line_of_occupation_v1.geojson")
     sample = rows(sample_day_flagged, """
         SELECT ST_X(o.geom), ST_Y(o.geom), f.distance_m FROM linewatch.flag f JOIN linewatch.observation o USING (obs_id)
-        WHERE f.distance_m > 500 ORDER BY o.obs_id LIMIT 60""")
+        WHERE f.distance_m > 500 AND f.rule = 'line_proximity' ORDER BY o.obs_id LIMIT 60""")
     assert len(sample) == 60
     for lon, lat, distance in sample:
         expected = geodesic_distance_to_line(line, lon, lat)
@@ -64,7 +68,7 @@ def test_side_of_line_matches_shapely(sample_day_flagged):
     occupied = layer("occupied_area_v1.geojson")
     flagged = rows(sample_day_flagged, """
         SELECT ST_X(o.geom), ST_Y(o.geom), f.side FROM linewatch.flag f JOIN linewatch.observation o USING (obs_id)
-        ORDER BY o.obs_id""")
+        WHERE f.rule = 'line_proximity' ORDER BY o.obs_id""")
     assert len(flagged) > 900
     sides = {"occupied": 0, "government": 0}
     for lon, lat, side in flagged:
@@ -76,7 +80,8 @@ def test_side_of_line_matches_shapely(sample_day_flagged):
 
 def test_every_observation_within_the_outer_band_is_flagged_with_its_band(sample_day_flagged, config):
     labels = band_labels(config.bands_km)
-    got = rows(sample_day_flagged, "SELECT band, min(distance_m), max(distance_m) FROM linewatch.flag GROUP BY band")
+    got = rows(sample_day_flagged, "SELECT band, min(distance_m), max(distance_m) FROM linewatch.flag "
+                                     "WHERE rule = 'line_proximity' GROUP BY band")
     bounds = dict(zip(labels, [b * 1000 for b in config.bands_km], strict=True))
     for band, lo, hi in got:
         assert hi <= bounds[band]
@@ -84,13 +89,14 @@ def test_every_observation_within_the_outer_band_is_flagged_with_its_band(sample
         assert index == 0 or lo > bounds[labels[index - 1]]
     unflagged = count(sample_day_flagged, """
         SELECT count(*) FROM linewatch.observation o WHERE NOT EXISTS
-        (SELECT 1 FROM linewatch.flag f WHERE f.obs_id = o.obs_id)""")
+        (SELECT 1 FROM linewatch.flag f WHERE f.obs_id = o.obs_id AND f.rule = 'line_proximity')""")
     assert unflagged == count(sample_day_flagged, "SELECT count(*) FROM linewatch.observation") - count(
-        sample_day_flagged, "SELECT count(*) FROM linewatch.flag")
+        sample_day_flagged, "SELECT count(*) FROM linewatch.flag WHERE rule = 'line_proximity'")
     # Those left unflagged really are beyond the last band.
     line = layer("line_of_occupation_v1.geojson")
     for lon, lat in rows(sample_day_flagged, """SELECT ST_X(geom), ST_Y(geom) FROM linewatch.observation o
-                         WHERE NOT EXISTS (SELECT 1 FROM linewatch.flag f WHERE f.obs_id = o.obs_id)"""):
+                         WHERE NOT EXISTS (SELECT 1 FROM linewatch.flag f
+                                           WHERE f.obs_id = o.obs_id AND f.rule = 'line_proximity')"""):
         assert geodesic_distance_to_line(line, lon, lat) > config.bands_km[-1] * 1000 * 0.999
 
 
@@ -111,7 +117,8 @@ def test_the_line_in_force_at_the_observation_time_is_used(reference, config, tm
     flag_and_cluster(reference, [before.date()], config)
     got = {r[0]: r[1:] for r in rows(reference, """
         SELECT o.source_id, l.version, f.side, f.distance_m FROM linewatch.flag f
-        JOIN linewatch.observation o USING (obs_id) JOIN linewatch.line_of_occupation l USING (line_of_occupation_id)""")}
+        JOIN linewatch.observation o USING (obs_id) JOIN linewatch.line_of_occupation l USING (line_of_occupation_id)
+        WHERE f.rule = 'line_proximity'""")}
     assert got["before"][:2] == ("v1", "government")
     assert got["after"][:2] == ("v2", "occupied")
     assert got["before"][2] == pytest.approx(geodesic_distance_to_line(v1, lon, lat), rel=1e-3)
@@ -123,4 +130,4 @@ def test_reflagging_a_day_gives_the_same_rows(sample_day_flagged, config):
     first = rows(sample_day_flagged, query)
     flag_and_cluster(sample_day_flagged, [SAMPLE_DAYS[0]], config)
     assert rows(sample_day_flagged, query) == first
-    assert count(sample_day_flagged, "SELECT count(*) FROM linewatch.flag_run") == 1
+    assert count(sample_day_flagged, "SELECT count(DISTINCT day) FROM linewatch.flag_run") == 1
