@@ -2,7 +2,8 @@
 -- Space: DBSCAN (minpoints 1, so every observation belongs to a cluster) in the front projection,
 -- separately for ceasefire violations (all kinds of fire are one family: the crater a camera sees and
 -- the explosion an acoustic sensor hears are the same event) and for each other kind.
--- Time: within a spatial cluster, a gap longer than the window starts a new incident.
+-- Time: within a spatial cluster, a gap longer than the family's window starts a new incident (a fire burns
+-- for hours and satellites pass every ~25 minutes: its window is longer than an exchange of fire's).
 CREATE TEMP TABLE incident_member ON COMMIT DROP AS
 WITH per_observation AS (
     SELECT f.obs_id, array_agg(DISTINCT f.rule ORDER BY f.rule) AS rules,
@@ -24,7 +25,8 @@ WITH per_observation AS (
                 OVER (PARTITION BY family) AS space_cluster
     FROM flagged
 ), gaps AS (
-    SELECT *, CASE WHEN observed_at - lag(observed_at) OVER w > make_interval(mins => CAST(:window_minutes AS integer))
+    SELECT *, CASE WHEN observed_at - lag(observed_at) OVER w > make_interval(mins => coalesce((CAST(:window_by_family AS jsonb) ->> family)::integer,
+                                                                           CAST(:window_minutes AS integer)))
                    THEN 1 ELSE 0 END AS new_incident
     FROM spatial
     WINDOW w AS (PARTITION BY family, space_cluster ORDER BY observed_at, obs_id)

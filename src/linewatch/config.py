@@ -51,6 +51,21 @@ class Operations:
 
 
 @dataclass(frozen=True)
+class ReportOptions:
+    """The daily report: its period style (linewatch.periods.STYLES) and how many rows the HTML lists."""
+
+    period: str = "local_day"
+    top_incidents: int = 50
+    section_rows: int = 50
+
+    def __post_init__(self):
+        from linewatch.periods import STYLES
+
+        if self.period not in STYLES:
+            raise ValueError(f"report.period must be one of {', '.join(STYLES)}, got {self.period!r}")
+
+
+@dataclass(frozen=True)
 class Config:
     timezone: str
     feeds: tuple[Feed, ...]
@@ -59,8 +74,10 @@ class Config:
     eps_m: float
     window_minutes: float
     position_max_km: float = 70.0
+    window_minutes_by_family: dict = field(default_factory=dict)
     reference: dict = field(default_factory=dict)
     operations: Operations = field(default_factory=Operations)
+    report: ReportOptions = field(default_factory=ReportOptions)
 
     def feed(self, name: str) -> Feed:
         for feed in self.feeds:
@@ -85,6 +102,9 @@ def load_config(path: Path) -> Config:
         eps_m=float(data["incidents"]["eps_m"]),
         window_minutes=float(data["incidents"]["window_minutes"]),
         position_max_km=float(data.get("position_max_km", 70)),
+        window_minutes_by_family={k: int(v) for k, v in
+                                  (data["incidents"].get("window_minutes_by_family") or {}).items()},
         reference=dict(data.get("reference") or {}),
         operations=Operations(**(data.get("operations") or {})),
+        report=ReportOptions(**(data.get("report") or {})),
     )

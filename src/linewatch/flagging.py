@@ -34,6 +34,7 @@ def day_params(config: Config, day: date) -> dict:
         "position_max_m": config.position_max_km * 1000.0,
         "band_labels": band_labels(config.bands_km),
         "band_bounds_m": [b * 1000.0 for b in config.bands_km],
+        "band_lower_m": [0.0, *(b * 1000.0 for b in config.bands_km[:-1])],
         "max_distance_m": config.bands_km[-1] * 1000.0,
     }
 
@@ -49,7 +50,8 @@ def rule_params(rule: Rule) -> dict:
 def flag_day(conn: Connection, day: date, config: Config) -> dict[str, int]:
     """Run every rule for `day`; return flags per rule."""
     params = day_params(config, day)
-    run_sql(conn, "flag/position.sql", params)
+    for step in ("flag/no_jit.sql", "flag/occupied_pieces.sql", "flag/occupied_pieces_index.sql", "flag/position.sql"):
+        run_sql(conn, step, params)
     observations = run_sql(conn, "flag/count_observations.sql").scalar_one()
     counts = {}
     for rule in config.rules:

@@ -29,11 +29,13 @@ def cluster_day(conn: Connection, day: date, config: Config) -> int:
         "front_srid": FRONT_SRID,
         "eps_m": config.eps_m,
         "window_minutes": int(config.window_minutes),
+        "window_by_family": json.dumps(config.window_minutes_by_family, sort_keys=True),
         "band_labels": band_labels(config.bands_km),
         "band_bounds_m": [b * 1000.0 for b in config.bands_km],
         "kind_weights": json.dumps(KIND_WEIGHTS, sort_keys=True),
     }
     created = 0
+    run_sql(conn, "flag/no_jit.sql")
     for name in sql_files("incidents"):
         result = run_sql(conn, name, params)
         if name.endswith("_insert.sql"):

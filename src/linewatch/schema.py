@@ -203,22 +203,22 @@ flag_run = Table(
     Column("ran_at", DateTime(timezone=True), nullable=False, server_default=now),
 )
 
+# Flags are derived data, rebuilt per day from observation in one transaction: no foreign keys, whose
+# per-row checks cost five times the insert itself on a million-row day (benchmarks/bench_flag.py).
 flag = Table(
     "flag", metadata,
     Column("flag_id", BigInteger, Identity(), primary_key=True),
-    Column("obs_id", BigInteger, ForeignKey(f"{SCHEMA}.observation.obs_id", ondelete="CASCADE"),
-           nullable=False),
+    Column("obs_id", BigInteger, nullable=False),
     Column("day", Date, nullable=False),
     Column("rule", Text, nullable=False),
     Column("clause", Text, nullable=False),
-    Column("line_of_occupation_id", Integer,
-           ForeignKey(f"{SCHEMA}.line_of_occupation.line_of_occupation_id")),
+    Column("line_of_occupation_id", Integer),
     Column("distance_m", Double),
     Column("band", Text),
     Column("side", Text),
-    Column("sector_id", Integer, ForeignKey(f"{SCHEMA}.sector.sector_id")),
-    Column("zone_id", Integer, ForeignKey(f"{SCHEMA}.zone.zone_id")),
-    Column("settlement_id", Integer, ForeignKey(f"{SCHEMA}.settlement.settlement_id")),
+    Column("sector_id", Integer),
+    Column("zone_id", Integer),
+    Column("settlement_id", Integer),
     Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     UniqueConstraint("obs_id", "rule", name="flag_obs_rule"),
     CheckConstraint("side IN ('occupied', 'government')", name="flag_side"),
@@ -252,12 +252,12 @@ incident = Table(
 Index("incident_day", incident.c.day)
 Index("incident_geom", incident.c.geom, postgresql_using="gist")
 
+# The provenance link from an incident to the observations behind it. Rebuilt with the incidents, per
+# day and in one transaction, so (like flag) it carries no foreign keys.
 incident_observation = Table(
     "incident_observation", metadata,
-    Column("incident_id", Text, ForeignKey(f"{SCHEMA}.incident.incident_id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("obs_id", BigInteger, ForeignKey(f"{SCHEMA}.observation.obs_id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("incident_id", Text, primary_key=True),
+    Column("obs_id", BigInteger, primary_key=True),
 )
 Index("incident_observation_obs", incident_observation.c.obs_id)
 

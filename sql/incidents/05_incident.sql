@@ -24,13 +24,15 @@ WITH grouped AS (
            array_agg(geom) AS member_geoms
     FROM incident_member
     GROUP BY cluster_key
+), rules AS (
+    SELECT m.cluster_key, array_agg(DISTINCT r ORDER BY r) AS rules
+    FROM incident_member m, unnest(m.rules) r GROUP BY m.cluster_key
+), clauses AS (
+    SELECT m.cluster_key, array_agg(DISTINCT r ORDER BY r) AS clauses
+    FROM incident_member m, unnest(m.clauses) r GROUP BY m.cluster_key
 ), c AS (
-    SELECT g.*,
-           ARRAY(SELECT DISTINCT r FROM incident_member m, unnest(m.rules) r
-                  WHERE m.cluster_key = g.cluster_key ORDER BY r) AS rules,
-           ARRAY(SELECT DISTINCT r FROM incident_member m, unnest(m.clauses) r
-                  WHERE m.cluster_key = g.cluster_key ORDER BY r) AS clauses
-    FROM grouped g
+    SELECT g.*, r.rules, k.clauses
+    FROM grouped g JOIN rules r USING (cluster_key) JOIN clauses k USING (cluster_key)
 )
 SELECT c.cluster_key, c.incident_id, c.kind, c.started_at, c.ended_at, c.sector_id, c.side,
        (CAST(:band_labels AS text[]))[(SELECT min(i) FROM generate_subscripts(CAST(:band_bounds_m AS float8[]), 1) i

@@ -1,0 +1,1 @@
+CREATE INDEX ON day_occupied USING gist (geom)
