@@ -1,1 +1,3 @@
-SELECT incident_id, kind, severity, geom FROM linewatch.incident WHERE day = :day ORDER BY incident_id
+SELECT incident_id, kind, severity, geom FROM linewatch.incident
+WHERE day BETWEEN :first_day AND :last_day AND started_at >= :period_start AND started_at < :period_end
+ORDER BY incident_id

@@ -125,20 +125,39 @@ def flag(
         console.print(json.dumps(flag_and_cluster(engine, [d], config)))
 
 
+PeriodStyle = Enum("PeriodStyle", {k: k for k in ("local_day", "smm")}, type=str)
+
+
 @app.command()
 def report(
     day: Annotated[date | None, typer.Option("--date", formats=["%Y-%m-%d"])] = None,
     first: Annotated[date | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
     last: Annotated[date | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+    period: Annotated[PeriodStyle | None, typer.Option(
+        "--period", help="local_day (midnight to midnight) or smm (19:30 to 19:30 local); "
+                         "default: report.period in the config")] = None,
+    each_day: Annotated[bool, typer.Option(
+        "--each-day", help="With --from/--to: one report per day instead of one over the range.")] = False,
 ) -> None:
-    """Write the daily incident summary (HTML, Markdown, map, annexes) for a day or a range."""
-    from linewatch.report.publish import publish_daily_report
+    """Write the incident summary (HTML, Markdown, map, annexes) for a day, or one over --from..--to."""
+    from linewatch.periods import Period
+    from linewatch.report.publish import publish_report
 
     engine, config, settings = _engine(), _config(), _settings()
-    for d in track(_days(day, first, last), description="reporting", console=console):
-        p = publish_daily_report(engine, d, config, settings.reports_dir)
-        state = "new version" if p.new else "unchanged"
-        console.print(f"{d}: v{p.version} ({state}) {p.html}")
+    style = period.value if period else config.report.period
+    if day:
+        periods = [Period(day, day, style, config.timezone)]
+    elif first and last and each_day:
+        periods = [Period(d, d, style, config.timezone) for d in _days(None, first, last)]
+    elif first and last:
+        periods = [Period(first, last, style, config.timezone)]
+    else:
+        raise typer.BadParameter("give --date, or --from and --to")
+    for p in track(periods, description="reporting", console=console):
+        published = publish_report(engine, p, config, settings.reports_dir)
+        state = "new version" if published.new else "unchanged"
+        console.print(f"{p.key}: v{published.version} ({state}) {published.html}")
+    console.print(f"index: {settings.reports_dir / 'index.html'}")
 
 
 @app.command()

@@ -60,6 +60,32 @@ def test_report_numbers_equal_the_database(reference, config, tmp_path):
     batch = summary["ingest"][0]
     assert batch["sha256"] == hashlib.sha256((SAMPLE / f"feeds/patrol/{batch['file_name']}").read_bytes()).hexdigest()
     assert 'src="data:image/png;base64,' in html
+    # The new sections against independent SQL on the same day.
+    weapons = count(reference, """SELECT count(*) FROM linewatch.flag f JOIN linewatch.observation o USING (obs_id)
+        WHERE f.rule = 'weapon_in_withdrawal_zone' AND (o.observed_at AT TIME ZONE 'Europe/Kyiv')::date = :d""", d=DAY2)
+    assert summary["withdrawal_weapons"]["total"] == weapons
+    assert summary["withdrawal_weapons"]["weapons"] == count(reference, """
+        SELECT coalesce(sum((f.details ->> 'weapon_count')::int), 0) FROM linewatch.flag f
+        WHERE f.rule = 'weapon_in_withdrawal_zone' AND f.day = :d""", d=DAY2)
+    for key, rule in (("protected_sites", "fire_near_protected_site"), ("aerial_vehicles", "aerial_vehicle_over_zone"),
+                      ("settlement_weapons", "heavy_weapon_in_settlement"), ("disengagement", "disengagement_area")):
+        assert summary[key]["total"] == count(reference, """SELECT count(*) FROM linewatch.incident
+            WHERE day = :d AND rules ? :rule""", d=DAY2, rule=rule), key
+    assert [h["incidents"] for h in summary["by_hour"]] == [count(reference, """SELECT count(*) FROM linewatch.incident
+        WHERE day = :d AND extract(hour FROM started_at AT TIME ZONE 'Europe/Kyiv') = :h""", d=DAY2, h=h)
+        for h in range(24)]
+    assert sum(summary["coverage"]["feeds"][0]["counts"]) == summary["totals"]["observations"]
+    top = summary["incidents"][0]
+    assert top["admiralty"] and top["clauses"] and top["batch_ids"] == [summary["ingest"][0]["batch_id"]]
+    assert re.fullmatch(r"(near .+ \((non-)?government-controlled\), )?[\d.]+ km [a-z-]+ of .+ "
+                        r"\((non-)?government-controlled\)|in .+", top["place"])
+    # Provenance annex: every observation of every incident, with its batch; the HTML links the batch.
+    observations = (published.html.parent / "observations.csv").read_text(encoding="utf-8").splitlines()
+    assert len(observations) - 1 == links
+    assert f'<tr id="batch-{batch["batch_id"]}">' in html and f'href="#batch-{batch["batch_id"]}"' in html
+    # The index lists the day with its latest version and a trend chart.
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f'href="{DAY2}/v1/report.html"' in index and 'src="data:image/png;base64,' in index
 
 
 def test_rerun_without_new_data_changes_nothing_and_late_data_makes_a_new_version(reference, config, tmp_path):
@@ -80,6 +106,9 @@ def test_rerun_without_new_data_changes_nothing_and_late_data_makes_a_new_versio
     assert revised.html != first.html and first.html.exists()
     note = rows(reference, "SELECT change_note FROM linewatch.daily_report WHERE version = 2")[0][0]
     assert "incidents" in note and "->" in note
+    assert "sector: violations" in note or "outside" in note or "incidents added 1" in note
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f'href="{DAY1}/v2/report.html"' in index and f'href="{DAY1}/v1/report.html"' in index
     assert "Late data revised this report" in revised.html.read_text(encoding="utf-8")
 
 
@@ -90,7 +119,7 @@ def test_same_inputs_give_byte_identical_files(reference, config, tmp_path):
         conn.exec_driver_sql("DELETE FROM linewatch.daily_report")
     second = publish_daily_report(reference, DAY1, config, tmp_path / "b")
     assert first.content_hash == second.content_hash
-    for name in ("map.png", "incidents.geojson", "incidents.csv"):
+    for name in ("map.png", "incidents.geojson", "incidents.csv", "observations.csv"):
         assert (first.html.parent / name).read_bytes() == (second.html.parent / name).read_bytes(), name
     strip = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00|\d{4}-\d\d-\d\d \d\d:\d\d UTC")
     for name in ("report.html", "report.md"):

@@ -26,8 +26,8 @@ from linewatch.report.render import MapLayers, local_period, markdown_escape, re
 # Hostile feed text: HTML, Markdown table breaking, and an unbalanced mathtext for matplotlib labels.
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_MAP = HOSTILE + " $x^$ | cost"
-FILES = ("html", "markdown", "map", "geojson", "csv")
-NAMES = {"report.html", "report.md", "map.png", "incidents.geojson", "incidents.csv"}
+FILES = ("html", "markdown", "map", "geojson", "csv", "observations")
+NAMES = {"report.html", "report.md", "map.png", "incidents.geojson", "incidents.csv", "observations.csv"}
 
 
 def incident(n: int, **overrides) -> dict:
@@ -35,14 +35,28 @@ def incident(n: int, **overrides) -> dict:
         "incident_id": f"LW-20261102-{n:08x}", "kind": "explosion", "sector": "North", "side": "government",
         "band": "0-2 km", "distance_m": 1234.5 + n, "started_at": "2026-11-02T01:02:03+00:00",
         "ended_at": "2026-11-02T01:12:03+00:00", "observations": 3, "corroboration": 2,
-        "confidence_grade": "probable", "severity": 4.5, "lon": 37.7, "lat": 48.1, "uncertainty_m": 250.0,
-        "rules": ["line_proximity"], "obs_ids": [3 * n + 1, 3 * n + 2, 3 * n + 3],
+        "confidence_grade": "probable", "admiralty": "B2", "severity": 4.5, "lon": 37.7, "lat": 48.1,
+        "uncertainty_m": 250.0, "rules": ["line_proximity"], "clauses": [CLAUSE], "weapon_class": None,
+        "weapon_count": None, "obs_ids": [3 * n + 1, 3 * n + 2, 3 * n + 3], "batch_ids": [1], "feeds": ["patrol"],
+        "place": "2.0 km south-east of Avdiivka (government-controlled)",
     }
     return base | overrides
 
 
+CLAUSE = "Package of Measures (12 Feb 2015), para 1: immediate and comprehensive ceasefire"
+
+
+def listed(rows: list[dict], **extra) -> dict:
+    return {"total": len(rows), "rows": rows, **extra}
+
+
 def make_summary(incidents: list[dict]) -> dict:
+    rule_row = {"incident_id": "LW-20261102-00000001", "kind": "explosion", "started_at": "2026-11-02T01:02:03+00:00",
+                "side": "occupied", "sector": "North", "distance_m": 900.0, "severity": 5.0, "observations": 2,
+                "corroboration": 2, "confidence_grade": "confirmed", "admiralty": "A2", "weapon_class": None,
+                "weapon_count": None, "matched": HOSTILE, "place": HOSTILE}
     return {
+        "period_key": "2026-11-02", "period_style": "local_day", "period_days": 1,
         "report_date": "2026-11-02", "timezone": "Europe/Kyiv",
         "period_start": "2026-11-01T22:00:00+00:00", "period_end": "2026-11-02T22:00:00+00:00",
         "generated_at": "2026-11-30T09:00:00+00:00",
@@ -52,10 +66,44 @@ def make_summary(incidents: list[dict]) -> dict:
                    "incidents": len(incidents), "previous_violations": 250, "previous_explosions": 90},
         "sectors": [
             {"sector": "North", "violations": 100, "explosions": 40, "previous_violations": 90,
-             "previous_explosions": 30, "direction": "rose"},
+             "previous_explosions": 30, "direction": "rose", "explosions_direction": "rose",
+             "average_violations": 100.0, "average_explosions": 45.3, "average_direction": "unchanged",
+             "average_explosions_direction": "fell"},
             {"sector": HOSTILE_MAP, "violations": 200, "explosions": 80, "previous_violations": 160,
-             "previous_explosions": 60, "direction": "rose"},
+             "previous_explosions": 60, "direction": "rose", "explosions_direction": "rose",
+             "average_violations": 150.0, "average_explosions": 60.0, "average_direction": "rose",
+             "average_explosions_direction": "rose"},
         ],
+        "by_hour": [{"hour": h, "violations": h, "explosions": 0, "incidents": h + 1} for h in range(24)],
+        "withdrawal_weapons": listed([{
+            "obs_id": 7, "incident_id": "LW-20261102-00000001", "feed": HOSTILE, "batch_id": 1,
+            "observed_at": "2026-11-02T01:02:03+00:00", "weapon_class": "mlrs", "weapon_count": 3,
+            "half_width_m": 35000.0, "side": "occupied", "distance_m": 12000.0, "sector": "North",
+            "place": "12 km east of Horlivka (non-government-controlled)"}], weapons=3),
+        "disengagement": listed([rule_row]),
+        "protected_sites": listed([]),
+        "settlement_weapons": listed([]),
+        "aerial_vehicles": listed([]),
+        "civilian_harm": listed([{"obs_id": 8, "incident_id": None, "feed": "acled", "batch_id": 1,
+                                  "observed_at": "2026-11-02T01:02:03+00:00", "fatalities": 2, "notes": HOSTILE,
+                                  "place": None}], events=1, fatalities=2),
+        "freedom_of_movement": listed([{"obs_id": 9, "incident_id": None, "kind": "access_denied", "feed": "patrol",
+                                        "batch_id": 1, "observed_at": "2026-11-02T05:00:00+00:00",
+                                        "notes": HOSTILE, "place": None}]),
+        "feed_status": [
+            {"feed": "patrol", "registered": True, "observations": 1234, "first_at": "2026-11-01T22:05:00+00:00",
+             "last_at": "2026-11-02T21:55:00+00:00", "batches": 1, "last_delivery": "2026-11-02T23:00:00+00:00",
+             "status": "on time"},
+            {"feed": HOSTILE, "registered": True, "observations": 0, "first_at": None, "last_at": None,
+             "batches": 0, "last_delivery": None, "status": "silent"},
+        ],
+        "coverage": {"slot_minutes": 60,
+                     "slots": [f"2026-11-02T{h:02d}:00:00+00:00" for h in range(24)],
+                     "feeds": [{"feed": "patrol", "counts": [50] * 23 + [0]},
+                               {"feed": HOSTILE, "counts": [0] * 24}]},
+        "clauses": [{"rule": "line_proximity", "clause": CLAUSE, "incidents": 3}],
+        "observations": [{"obs_id": 1, "incident_id": "LW-1", "feed": HOSTILE, "source_id": "=cmd",
+                          "observed_at": "2026-11-02T01:02:03+00:00", "kind": "explosion", "batch_id": 1}],
         "by_sector_kind_side": [
             {"sector": "North", "kind": "explosion", "side": "occupied", "count": 12},
             {"sector": "North", "kind": "explosion", "side": "government", "count": 7},
@@ -64,7 +112,9 @@ def make_summary(incidents: list[dict]) -> dict:
         "by_band": [{"band": "0-2 km", "count": 50}, {"band": "2-5 km", "count": 9}],
         "incidents": incidents,
         "ingest": [{"feed": "patrol", "batch_id": 1, "file_name": HOSTILE + ".csv", "sha256": "ab12" * 16,
-                    "rows_read": 1000, "rows_loaded": 990, "rows_rejected": 8, "rows_duplicate": 2}],
+                    "rows_read": 1000, "rows_loaded": 990, "rows_rejected": 8, "rows_duplicate": 2,
+                    "coverage_start": "2026-11-01T22:05:00+00:00", "coverage_end": "2026-11-02T21:55:00+00:00",
+                    "finished_at": "2026-11-02T23:00:00+00:00"}],
     }
 
 
@@ -116,7 +166,7 @@ def without_footer(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if "Generated at" not in line)
 
 
-def test_writes_all_five_files(rendered, tmp_path):
+def test_writes_all_files(rendered, tmp_path):
     assert set(rendered) == set(FILES)
     assert {p.name for p in rendered.values()} == NAMES
     assert all(p.parent == tmp_path / "out" and p.stat().st_size > 0 for p in rendered.values())
@@ -126,15 +176,31 @@ def test_html_headlines_tables_and_self_contained_map(rendered):
     html = rendered["html"].read_text(encoding="utf-8")
     assert "linewatch daily incident summary — 2026-11-02" in html
     assert ("In North sector, linewatch recorded 100 ceasefire violations, including 40 explosions. "
-            "In the previous reporting period it recorded 90 ceasefire violations (rose).") in html
+            "In the previous reporting period it recorded 90 ceasefire violations (rose), including "
+            "30 explosions (rose). The average over the previous 7 periods was 100.0 violations (unchanged) "
+            "and 45.3 explosions (fell).") in html
     assert "Across all sectors, linewatch recorded 300 ceasefire violations, including 120 explosions." \
         in html
-    assert "2026-11-02 00:00 to 2026-11-03 00:00 Europe/Kyiv time (UTC+02:00)" in html
+    assert "2026-11-02 00:00 to 2026-11-03 00:00 Europe/Kyiv time (UTC+02:00) (local calendar day)" in html
     assert "What changed: late patrol file added" in html
     assert ('<tr><td>North</td><td>explosion</td><td class="num">7</td><td class="num">12</td>'
             '<td class="num">19</td></tr>') in html
     assert '<tr><td>0-2 km</td><td class="num">50</td></tr>' in html
     assert '<td class="mono" title="' + "ab12" * 16 + '">ab12ab12ab12</td>' in html
+    # Provenance chain: incident rows link to their batch; the batch row is the link's target.
+    assert '<a href="#batch-1">1</a>' in html and '<tr id="batch-1">' in html
+    assert '<a href="#clause-1">[1]</a>' in html and '<td id="clause-1">[1]</td>' in html
+    # New sections, each with its table.
+    for section_id in ("clauses", "withdrawal-weapons", "disengagement", "protected-sites", "settlement-weapons",
+                       "aerial-vehicles", "civilian-harm", "freedom-of-movement", "by-hour", "feed-status",
+                       "coverage"):
+        assert f'<section id="{section_id}">' in html, section_id
+    assert "1 sighting of 3 weapons inside the withdrawal zone" in html
+    assert "<td>12 km east of Horlivka (non-government-controlled)</td>" in html or \
+        '<td class="wrap">12 km east of Horlivka (non-government-controlled)</td>' in html
+    assert "Silent (nothing delivered): &lt;script&gt;" in html
+    assert '<td class="zero">0</td>' in html
+    assert "1 of 2 feeds delivered observations" in html
     assert "Generated at 2026-11-30T09:00:00+00:00" in html
     assert '<img src="data:image/png;base64,' in html
     assert "http://" not in html and "https://" not in html
@@ -148,6 +214,7 @@ def test_top_incidents_sorted_by_severity_then_id(rendered):
     # Distance in km with one decimal, a missing one as a dash, rules listed.
     assert '<td class="num">1.2</td>' in html and '<td class="num">—</td>' in html
     assert "<td>line_proximity</td>" in html
+    assert "<td>B2</td>" in html  # Admiralty code
 
 
 def test_hostile_text_is_escaped_everywhere(rendered):
@@ -157,11 +224,16 @@ def test_hostile_text_is_escaped_everywhere(rendered):
     assert "In &lt;script&gt;alert(1)&lt;/script&gt; $x^$ | cost sector" in html  # sector name
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in html  # incident kind
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;.csv</td>" in html  # file name
+    assert '<td class="wrap">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in html  # notes, places
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered["observations"].read_text(encoding="utf-8") or \
+        HOSTILE in rendered["observations"].read_text(encoding="utf-8")  # CSV keeps text verbatim
+    assert "'=cmd" in rendered["observations"].read_text(encoding="utf-8")
     assert not re.search(r"(?<!\\)<script", markdown)  # only ever as \<script\>
     assert r"\<script\>alert(1)\</script\>.csv" in markdown
     # An escaped | keeps the table's columns: every row of the kind × side table has the header's width.
-    rows = [line for line in markdown.splitlines() if line.startswith(r"| \<script\>")]
+    rows = [line for line in markdown.splitlines() if line.startswith(r"| \<script\>alert(1)\</script\> $x^$")]
     assert len(rows) == 1 and rows[0].replace(r"\|", "").count("|") == 6
+    assert "\\\\" not in markdown  # nothing escaped twice
     # A formula in a cell is defused for spreadsheets, and kept verbatim in the GeoJSON.
     assert "'=HYPERLINK" in rendered["csv"].read_text(encoding="utf-8")
     assert '"=HYPERLINK' in rendered["geojson"].read_text(encoding="utf-8")
@@ -179,7 +251,7 @@ def test_quiet_day(tmp_path):
         "totals": {k: 0 for k in ("observations", "flagged", "violations", "explosions", "incidents",
                                   "previous_violations", "previous_explosions")},
         "sectors": [], "by_sector_kind_side": [], "by_band": [], "ingest": [], "line_versions": [],
-        "version": 1, "change_note": "",
+        "version": 1, "change_note": "", "observations": [],
     }
     layers = make_layers([])
     layers = MapLayers(line=layers.line, occupied_area=layers.occupied_area, sectors=layers.sectors,
@@ -262,7 +334,7 @@ def test_ten_thousand_incidents_render_fast(tmp_path):
     elapsed = time.perf_counter() - started
     print(f"\nrendered 10,000 incidents (all five files) in {elapsed:.2f} s")
     html = paths["html"].read_text(encoding="utf-8")
-    assert html.count('<td class="mono">LW-') == 50
+    assert html.count('<td class="mono">LW-') == 50 + 2  # the top 50, the weapon sighting's and the disengagement incident
     assert "9,950 more in the annex" in html
     assert len(json.loads(paths["geojson"].read_text(encoding="utf-8"))["features"]) == 10_000
     assert elapsed < 30

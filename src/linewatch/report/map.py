@@ -29,6 +29,7 @@ class MapLayers:
     sectors: gpd.GeoDataFrame  # column "name"
     zones: gpd.GeoDataFrame  # columns "kind", "name"; may be empty
     incidents: gpd.GeoDataFrame  # points, columns incident_id, severity, kind; may be empty
+    settlements: gpd.GeoDataFrame | None = None  # points, columns name, reference_town; labelled
 
 
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 1100, 150
@@ -237,7 +238,39 @@ def _draw_layers(ax, layers: MapLayers) -> list:
             ax.text(point.x, point.y, literal(name).upper(), ha="center", va="center", fontsize=10,
                     fontweight="bold", color="#3a3a3a", path_effects=halo, zorder=7, clip_on=True)
 
+    areas += _draw_places(ax, layers)
     return [(None, "Reference", True), *lines, *areas, *_draw_incidents(ax, layers.incidents)]
+
+
+def _draw_places(ax, layers: MapLayers) -> list:
+    """Settlements (reference towns in bold) and protected sites, labelled; labels are clipped to the map."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=2.5, foreground="white")]
+    entries = []
+    if layers.settlements is not None and not layers.settlements.empty:
+        towns = _to_front_tm(layers.settlements)
+        for name, is_reference, point in zip(towns["name"], towns["reference_town"], towns.geometry, strict=True):
+            ax.plot(point.x, point.y, marker="s" if is_reference else "o", markersize=4 if is_reference else 3,
+                    color="#222222", zorder=8, clip_on=True)
+            ax.annotate(literal(name, LEGEND_CHARS), (point.x, point.y), xytext=(4, 3), textcoords="offset points",
+                        fontsize=7.5, fontweight="bold" if is_reference else "normal", color="#222222",
+                        path_effects=halo, zorder=8, annotation_clip=True)
+        entries.append((Line2D([], [], linestyle="none", marker="s", markersize=4, color="#222222"),
+                        "Reference town (bold)", False))
+    sites = layers.zones[_text(layers.zones["kind"]) == "protected_site"] if not layers.zones.empty else None
+    if sites is not None and not sites.empty:
+        sites = _to_front_tm(sites)
+        for name, point in zip(sites["name"], sites.geometry.representative_point(), strict=True):
+            ax.plot(point.x, point.y, marker="P", markersize=6, color="#1b7837", markeredgecolor="white",
+                    markeredgewidth=0.6, zorder=8, clip_on=True)
+            ax.annotate(literal(name, LEGEND_CHARS), (point.x, point.y), xytext=(5, -9), textcoords="offset points",
+                        fontsize=7, fontstyle="italic", color="#1b5e20", path_effects=halo, zorder=8,
+                        annotation_clip=True)
+        entries.append((Line2D([], [], linestyle="none", marker="P", markersize=6, color="#1b7837"),
+                        "Protected site", False))
+    return entries
 
 
 def _draw_incidents(ax, incidents: gpd.GeoDataFrame) -> list:

@@ -1,7 +1,13 @@
-"""Publish a day's report: summary -> files under reports/<date>/v<N>/ -> a daily_report row.
+"""Publish a period's report: summary -> files under reports/<key>/v<N>/ -> its version record -> index.
 
 A new version is written only when the content changed (its hash differs from the latest version's);
-re-running without new data writes nothing. Earlier versions stay on disk and in the table.
+re-running without new data writes nothing. Earlier versions stay on disk and in their record.
+
+Where versions are recorded: a daily report in the configured period style is a row of `daily_report`
+(one per day and version). Any other period (`--from/--to`, or a style other than the configured one)
+would collide with those rows, so its versions are recorded by the folders themselves: each version
+folder holds its `summary.json`, and the latest folder's summary gives the hash to compare with.
+After every new version `reports/index.html` is regenerated.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from sqlalchemy.engine import Engine
 
 from linewatch.config import Config
 from linewatch.db import run_sql
-from linewatch.periods import day_bounds
-from linewatch.report.summary import build_summary, map_layers
+from linewatch.periods import Period
+from linewatch.report.summary import as_period, build_summary, map_layers
 
 VOLATILE = ("generated_at", "version", "change_note")
+SUMMARY_FILE = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -29,44 +36,93 @@ class Published:
     new: bool
     html: Path
     content_hash: str
+    period_key: str = ""
 
 
 def content_hash(summary: dict) -> str:
     stable = {k: v for k, v in summary.items() if k not in VOLATILE}
-    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
 
 
 def change_note(old: dict, new: dict) -> str:
-    """What changed since the previous version, in the headline numbers."""
+    """What changed since the previous version: headline numbers, then sector by sector, then incidents."""
     changes = [
         f"{key.replace('_', ' ')} {old['totals'].get(key)} -> {value}"
         for key, value in sorted(new["totals"].items())
-        if old["totals"].get(key) != value
+        if key in ("observations", "flagged", "incidents", "violations", "explosions")
+        and old["totals"].get(key) != value
     ]
-    return "Late data revised this report: " + "; ".join(changes) if changes else "Revised: details changed."
+    before = {s["sector"]: s for s in old.get("sectors", [])}
+    for sector in new.get("sectors", []):
+        was = before.get(sector["sector"], {})
+        moved = [f"{key} {was.get(key, 0)} -> {sector[key]}" for key in ("violations", "explosions")
+                 if was.get(key, 0) != sector[key]]
+        if moved:
+            changes.append(f"{sector['sector']} sector: " + ", ".join(moved))
+    old_ids = {i["incident_id"] for i in old.get("incidents", [])}
+    new_ids = {i["incident_id"] for i in new.get("incidents", [])}
+    if new_ids - old_ids or old_ids - new_ids:
+        changes.append(f"incidents added {len(new_ids - old_ids)}, removed {len(old_ids - new_ids)}")
+    if not changes:
+        return "Revised: details changed (places, coverage or provenance), no counts."
+    return "Late data revised this report: " + "; ".join(changes) + "."
 
 
-def publish_daily_report(engine: Engine, day: date, config: Config, reports_dir: Path) -> Published:
+def is_daily(period: Period, config: Config) -> bool:
+    return period.days == 1 and period.style == config.report.period
+
+
+def _latest_on_disk(folder: Path) -> dict | None:
+    versions = sorted((int(p.name[1:]), p) for p in folder.glob("v*") if p.name[1:].isdigit()
+                      and (p / SUMMARY_FILE).exists())
+    if not versions:
+        return None
+    number, path = versions[-1]
+    summary = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
+    return {"version": number, "content_hash": content_hash(summary), "summary": summary,
+            "files": {"html": str(path / "report.html")}}
+
+
+def publish_report(engine: Engine, period: Period, config: Config, reports_dir: Path) -> Published:
+    from linewatch.report.index import write_index
     from linewatch.report.render import render_report
 
+    daily = is_daily(period, config)
+    folder = Path(reports_dir) / period.key
     with engine.begin() as conn:
-        summary = json.loads(json.dumps(build_summary(conn, day, config), default=str))
+        summary = build_summary(conn, period, config)  # JSON types only: hashable as it is
         digest = content_hash(summary)
-        latest = run_sql(conn, "report/latest_version.sql", {"day": day}).mappings().first()
+        if daily:
+            latest = run_sql(conn, "report/latest_version.sql", {"day": period.last}).mappings().first()
+        else:
+            latest = _latest_on_disk(folder)
         if latest and latest["content_hash"] == digest:
-            return Published(day, latest["version"], False, Path(latest["files"]["html"]), digest)
+            published = Published(period.last, latest["version"], False, Path(latest["files"]["html"]), digest,
+                                  period.key)
+            if not (Path(reports_dir) / "index.html").exists():
+                write_index(conn, Path(reports_dir))
+            return published
         version = latest["version"] + 1 if latest else 1
         summary["version"] = version
         summary["change_note"] = change_note(latest["summary"], summary) if latest else ""
         summary["generated_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
-        layers = map_layers(conn, day, config)
-        out_dir = Path(reports_dir) / day.isoformat() / f"v{version}"
-        files = render_report(summary, layers, out_dir)
-        start, end = day_bounds(day, config.timezone)
-        run_sql(conn, "report/insert_version.sql", {
-            "day": day, "version": version, "period_start": start, "period_end": end,
-            "content_hash": digest, "summary": json.dumps(summary, sort_keys=True),
-            "files": json.dumps({k: str(v) for k, v in sorted(files.items())}),
-            "change_note": summary["change_note"],
-        })
-    return Published(day, version, True, Path(files["html"]), digest)
+        layers = map_layers(conn, period, config)
+        out_dir = folder / f"v{version}"
+        files = render_report(summary, layers, out_dir, top_incidents=config.report.top_incidents)
+        files["summary"] = out_dir / SUMMARY_FILE
+        stored = json.dumps(summary, sort_keys=True)
+        files["summary"].write_text(stored + "\n", encoding="utf-8")
+        if daily:
+            run_sql(conn, "report/insert_version.sql", {
+                "day": period.last, "version": version, "period_start": period.start, "period_end": period.end,
+                "content_hash": digest, "summary": stored,
+                "files": json.dumps({k: str(v) for k, v in sorted(files.items())}),
+                "change_note": summary["change_note"],
+            })
+        write_index(conn, Path(reports_dir))
+    return Published(period.last, version, True, Path(files["html"]), digest, period.key)
+
+
+def publish_daily_report(engine: Engine, day: date | Period, config: Config, reports_dir: Path) -> Published:
+    """The report of one day in the configured period style (or of any `Period`)."""
+    return publish_report(engine, as_period(day, config), config, reports_dir)

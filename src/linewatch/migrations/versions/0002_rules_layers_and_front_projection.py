@@ -7,10 +7,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30 09:45:00.747419
 """
-from alembic import op
 import sqlalchemy as sa
-from geoalchemy2 import Geography
-from geoalchemy2 import Geometry
+from alembic import op
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'

@@ -1,0 +1,1 @@
+CREATE INDEX ON incident_precise USING gist (mgeom)

@@ -1,0 +1,1 @@
+SELECT name, reference_town, geom FROM linewatch.settlement ORDER BY name
