@@ -21,3 +21,25 @@ def write_synthetic(path: Path, observations: list[dict]) -> Path:
                              o.get("uncertainty_m", 100), o.get("sensor", "patrol"), o.get("reliability", "B"),
                              o.get("notes", "")])
     return path
+
+
+def parse_and_validate(parse, path: Path, chunk_rows: int, now: datetime):
+    """Run a feed parser and the common validation over a file in small chunks (so that no parser state
+    may depend on chunk boundaries): (loaded rows indexed by line, {line: reject reason}, rows read)."""
+    import pandas as pd
+
+    from linewatch.observation import validate
+
+    loaded, rejects, read = [], {}, 0
+    for chunk in parse(path, chunk_rows):
+        good, bad = validate(chunk, now=now)
+        loaded.append(good)
+        rejects.update({r.line_number: r.reason for r in bad})
+        read += len(chunk)
+    return pd.concat(loaded).set_index("_line"), rejects, read
+
+
+def utc(text: str):
+    import pandas as pd
+
+    return pd.Timestamp(text, tz="UTC")

@@ -4,31 +4,20 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from linewatch.feeds import acled, parser_for
 from linewatch.feeds.csvfile import FeedFileError
-from linewatch.observation import validate
+from tests.feedfiles import parse_and_validate, utc
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "feeds"
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
 DAY = 86_400
 
 
-def load(name: str, chunk_rows: int = 3) -> tuple[pd.DataFrame, dict[int, str], int]:
-    """Parse and validate a fixture in small chunks: revisions must be matched across chunks."""
-    loaded, rejects, read = [], {}, 0
-    for chunk in acled.parse(FIXTURES / name, chunk_rows):
-        good, bad = validate(chunk, now=NOW)
-        loaded.append(good)
-        rejects.update({r.line_number: r.reason for r in bad})
-        read += len(chunk)
-    return pd.concat(loaded).set_index("_line"), rejects, read
+def load(name: str, chunk_rows: int = 3):
+    return parse_and_validate(acled.parse, FIXTURES / name, chunk_rows, NOW)
 
-
-def utc(text: str) -> pd.Timestamp:
-    return pd.Timestamp(text, tz="UTC")
 
 
 def test_registered():

@@ -9,25 +9,15 @@ import pytest
 
 from linewatch.feeds import firms, parser_for
 from linewatch.feeds.csvfile import FeedFileError
-from linewatch.observation import validate
+from tests.feedfiles import parse_and_validate, utc
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "feeds"
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
 
 
-def load(name: str, chunk_rows: int = 4) -> tuple[pd.DataFrame, dict[int, str], int]:
-    """Parse and validate a fixture in small chunks (state must not depend on chunk boundaries)."""
-    loaded, rejects, read = [], {}, 0
-    for chunk in firms.parse(FIXTURES / name, chunk_rows):
-        good, bad = validate(chunk, now=NOW)
-        loaded.append(good)
-        rejects.update({r.line_number: r.reason for r in bad})
-        read += len(chunk)
-    return pd.concat(loaded).set_index("_line"), rejects, read
+def load(name: str, chunk_rows: int = 4):
+    return parse_and_validate(firms.parse, FIXTURES / name, chunk_rows, NOW)
 
-
-def utc(text: str) -> pd.Timestamp:
-    return pd.Timestamp(text, tz="UTC")
 
 
 def test_registered():

@@ -12,7 +12,7 @@ from pyproj import Geod
 
 from linewatch.feeds import parser_for, reports
 from linewatch.feeds.csvfile import FeedFileError
-from linewatch.observation import validate
+from tests.feedfiles import parse_and_validate, utc
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "feeds"
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
@@ -21,18 +21,9 @@ GEOD = Geod(ellps="WGS84")
 UTM_39E_48N = (500000.0, 5316300.224451495)
 
 
-def load(path: Path, chunk_rows: int = 2) -> tuple[pd.DataFrame, dict[int, str], int]:
-    loaded, rejects, read = [], {}, 0
-    for chunk in reports.parse(path, chunk_rows):
-        good, bad = validate(chunk, now=NOW)
-        loaded.append(good)
-        rejects.update({r.line_number: r.reason for r in bad})
-        read += len(chunk)
-    return pd.concat(loaded).set_index("_line"), rejects, read
+def load(path: Path, chunk_rows: int = 2):
+    return parse_and_validate(reports.parse, path, chunk_rows, NOW)
 
-
-def utc(text: str) -> pd.Timestamp:
-    return pd.Timestamp(text, tz="UTC")
 
 
 def metres(lon1, lat1, lon2, lat2) -> float:

@@ -7,25 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from linewatch.feeds import parser_for, ucdp
-from linewatch.observation import validate
+from tests.feedfiles import parse_and_validate, utc
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "feeds"
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
 DAY = 86_400
 
 
-def load(name: str, chunk_rows: int = 5) -> tuple[pd.DataFrame, dict[int, str], int]:
-    loaded, rejects, read = [], {}, 0
-    for chunk in ucdp.parse(FIXTURES / name, chunk_rows):
-        good, bad = validate(chunk, now=NOW)
-        loaded.append(good)
-        rejects.update({r.line_number: r.reason for r in bad})
-        read += len(chunk)
-    return pd.concat(loaded).set_index("_line"), rejects, read
+def load(name: str, chunk_rows: int = 5):
+    return parse_and_validate(ucdp.parse, FIXTURES / name, chunk_rows, NOW)
 
-
-def utc(text: str) -> pd.Timestamp:
-    return pd.Timestamp(text, tz="UTC")
 
 
 def test_registered():
