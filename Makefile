@@ -24,7 +24,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export LINEWATCH_REPORTS_DIR ?= $(CURDIR)/reports
 
-.PHONY: help venv postgis migrate airflow-db demo test lint bench airflow sample clean
+.PHONY: help venv postgis migrate airflow-db browser demo test lint bench airflow sample clean
 
 help:
 	@echo "make demo    set up everything, run the Airflow DAGs over the sample days, print report paths"
@@ -55,7 +55,11 @@ airflow-db: venv postgis
 demo: migrate airflow-db
 	$(BIN)/python scripts/run_dags.py --sample
 
-test: migrate airflow-db
+# Headless Chromium + chromedriver for tests/browser (Debian packages; installed only when missing).
+browser:
+	bash scripts/provision-browser.sh
+
+test: migrate airflow-db browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: venv

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 
-from linewatch.orchestration import DEFAULT_ARGS, REFERENCE, SETTINGS, START_DATE, TAGS, postgis_engine
+from linewatch.orchestration import (
+    DEFAULT_ARGS,
+    POSTGIS_POOL,
+    REFERENCE,
+    SETTINGS,
+    START_DATE,
+    TAGS,
+    postgis_engine,
+)
 
 
 @dag(
@@ -23,13 +31,14 @@ sectors.geojson, disengagement_areas.geojson; any CRS) into PostGIS, versioned b
 and cuts the line into indexed pieces for the distance rules. Re-loading a version replaces it.
 
 **Reads**: the layer files. **Writes**: line_of_occupation, line_piece, occupied_area, sector, zone.
+Runs in the `linewatch_postgis` pool. **Manual runs**: `folder`, the layer files to load.
 
-**When it fails**: the log names the file and feature. Fix the file (or its CRS/valid_from) and re-run.
+**When it fails**: the log (and the alert webhook, if configured) names the file and feature. Fix the file (or its CRS/valid_from) and re-run.
 After a change to the line, re-flag affected days with `linewatch_flag_incidents` (param `days`).
 """,
 )
 def linewatch_reference():
-    @task(outlets=[REFERENCE])
+    @task(outlets=[REFERENCE], pool=POSTGIS_POOL)
     def load(**context) -> list[dict]:
         from pathlib import Path
 

@@ -2,8 +2,9 @@
 # Run a local Airflow 3.3 for linewatch from .venv: api-server, scheduler, dag-processor, triggerer.
 #
 # Usage: scripts/airflow-local.sh [start|stop|status]
-#   start (default)  create the metadata DB if missing, migrate it, start the four components in the
-#                    background, wait until the api server is healthy, then stay in the foreground:
+#   start (default)  create the metadata DB if missing, migrate it, create the pool linewatch_postgis,
+#                    start the four components in the background, wait until the api server is
+#                    healthy, then stay in the foreground:
 #                    Ctrl-C or SIGTERM stops every component.
 #   stop             stop the components (and the script supervising them) started earlier,
 #                    from the pid files in .airflow/run/.
@@ -16,7 +17,8 @@
 # Knobs: AIRFLOW_LOCAL_PG (user@host:port of the local PostgreSQL, default postgres@127.0.0.1:5432),
 #        AIRFLOW_LOCAL_PORT (api server port, default 8080), AIRFLOW_LOCAL_TIMEOUT (seconds to wait for
 #        health, default 180), AIRFLOW_LOCAL_PARALLELISM (task slots, default 8: the LocalExecutor starts
-#        one worker process per slot, ~150 MB each). LINEWATCH_* and AIRFLOW_CONN_LINEWATCH_POSTGIS already
+#        one worker process per slot, ~150 MB each), AIRFLOW_LOCAL_HOME (instead of <repo>/.airflow, e.g.
+#        for a test instance beside a running one). LINEWATCH_* and AIRFLOW_CONN_LINEWATCH_POSTGIS already
 #        set in the environment (the Makefile exports them) are kept.
 set -euo pipefail
 
@@ -28,7 +30,7 @@ TIMEOUT=${AIRFLOW_LOCAL_TIMEOUT:-180}
 PARALLELISM=${AIRFLOW_LOCAL_PARALLELISM:-8}
 STOP_TIMEOUT=30
 
-export AIRFLOW_HOME=$REPO/.airflow
+export AIRFLOW_HOME=${AIRFLOW_LOCAL_HOME:-$REPO/.airflow}
 RUN_DIR=$AIRFLOW_HOME/run
 LOG_DIR=$AIRFLOW_HOME/logs
 PASSWORDS_FILE=$AIRFLOW_HOME/simple_auth_manager_passwords.json
@@ -90,6 +92,17 @@ with psycopg.connect(f"postgresql://{sys.argv[1]}/postgres", autocommit=True) as
     if "linewatch" not in existing:
         print("[airflow-local] warning: data database linewatch does not exist yet (make provisions it)")
 PY
+}
+
+# The pool that caps concurrent PostGIS tasks (slots from config/linewatch.yaml, operations.postgis_pool_slots).
+# The scheduler never runs a task whose pool does not exist, so it must be there before the DAGs run.
+ensure_pool() {
+    local slots
+    slots=$("$VENV/bin/python" -c 'from linewatch.orchestration import OPERATIONS; print(OPERATIONS.postgis_pool_slots)') ||
+        die "could not read operations.postgis_pool_slots from $LINEWATCH_CONFIG"
+    airflow pools set linewatch_postgis "$slots" "Caps concurrent linewatch tasks on the PostGIS data database" \
+        >>"$LOG_DIR/db-migrate.log" 2>&1 || { tail -n 20 "$LOG_DIR/db-migrate.log" >&2; die "airflow pools set failed"; }
+    log "pool linewatch_postgis: $slots slots"
 }
 
 pid_of() { [[ -f $RUN_DIR/$1.pid ]] && cat "$RUN_DIR/$1.pid"; }
@@ -194,6 +207,8 @@ cmd_start() {
     log "migrating the metadata DB (log: $LOG_DIR/db-migrate.log)"
     airflow db migrate >>"$LOG_DIR/db-migrate.log" 2>&1 ||
         { tail -n 30 "$LOG_DIR/db-migrate.log" >&2; die "airflow db migrate failed"; }
+
+    ensure_pool
 
     echo $$ >"$RUN_DIR/supervisor.pid"
     trap 'exit 130' INT

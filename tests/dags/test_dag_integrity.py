@@ -47,8 +47,10 @@ def test_dag_file_parses_fast_without_heavy_imports(path):
 
 
 def test_expected_dags_exist(dagbag):
-    assert {"linewatch_reference", "linewatch_ingest_patrol", "linewatch_flag_incidents",
-            "linewatch_daily_summary"} <= set(dagbag.dags)
+    from linewatch.orchestration import CONFIG
+
+    assert {"linewatch_reference", "linewatch_flag_incidents", "linewatch_daily_summary",
+            "linewatch_maintenance"} | {f"linewatch_ingest_{feed.name}" for feed in CONFIG.feeds} == set(dagbag.dags)
 
 
 def test_every_dag_has_owner_tags_retries_and_docs(dagbag):
@@ -58,6 +60,54 @@ def test_every_dag_has_owner_tags_retries_and_docs(dagbag):
         for task in dag.tasks:
             assert task.owner == "linewatch", (dag_id, task.task_id)
             assert task.retry_exponential_backoff, (dag_id, task.task_id)
+
+
+def test_every_task_alerts_on_failure(dagbag):
+    from linewatch.orchestration import notify_failure
+
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            callbacks = task.on_failure_callback
+            callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
+            assert notify_failure in callbacks, (dag_id, task.task_id)
+
+
+def test_every_dag_takes_params_for_manual_runs(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        assert dag.params, dag_id
+        for name, param in dag.params.items():
+            assert param.description, (dag_id, name)
+    for dag_id in ("linewatch_daily_summary", "linewatch_ingest_patrol"):
+        assert {"day", "date_from", "date_to"} <= set(dagbag.dags[dag_id].params), dag_id
+    assert {"days", "date_from", "date_to"} <= set(dagbag.dags["linewatch_flag_incidents"].params)
+    assert "feed" in dagbag.dags["linewatch_maintenance"].params
+
+
+def test_tasks_that_work_on_postgis_run_in_the_pool(dagbag):
+    """Every task whose code opens the PostGIS engine runs in pool linewatch_postgis; the others don't."""
+    import inspect
+
+    from linewatch.orchestration import POSTGIS_POOL
+
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            uses_postgis = "postgis_engine()" in inspect.getsource(task.python_callable)
+            assert (task.pool == POSTGIS_POOL) == uses_postgis, (dag_id, task.task_id, task.pool)
+
+
+def test_ingest_dags_check_batches_and_freshness(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        if dag_id.startswith("linewatch_ingest_"):
+            assert {"ingest", "check_batches", "check_freshness"} <= set(dag.task_ids), dag_id
+            # The freshness check runs even when the load failed: that is when it matters.
+            assert dag.get_task("check_freshness").trigger_rule == "all_done"
+            assert dag.get_task("check_freshness").upstream_task_ids == {"ingest"}
+
+
+def test_dag_files_pass_ruff_airflow_rules():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "AIR", str(ROOT / "dags")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_daily_summary_window_is_the_whole_local_day(dagbag):

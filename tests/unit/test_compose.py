@@ -391,3 +391,33 @@ def test_local_airflow_script_keeps_metadata_and_data_apart():
     )
     assert re.search(r"AIRFLOW_CONN_LINEWATCH_POSTGIS:-postgresql://\$PG/linewatch\}", text)
     assert "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=False" in text
+
+
+# --- operations: the PostGIS pool and the alert webhook ---------------------------------------------
+
+
+def operations_config() -> dict:
+    return yaml.safe_load((ROOT / "config" / "linewatch.yaml").read_text(encoding="utf-8"))["operations"]
+
+
+def test_init_creates_the_postgis_pool_after_migrating():
+    # The scheduler never queues a task whose pool does not exist: the pool must be there before DAGs run.
+    command = command_text("airflow-init")
+    assert "airflow pools set linewatch_postgis" in command
+    assert command.index("airflow db migrate") < command.index("airflow pools set")
+    assert "postgis_pool_slots" in command
+
+
+def test_local_airflow_script_creates_the_postgis_pool_before_starting():
+    text = LOCAL_SCRIPT.read_text(encoding="utf-8")
+    assert "airflow pools set linewatch_postgis" in text
+    start = text[text.index("cmd_start() {"):]
+    assert start.index("ensure_pool") < start.index("start_component api-server")
+
+
+@pytest.mark.parametrize("service", AIRFLOW_SERVICES)
+def test_airflow_service_passes_the_alert_webhook(service):
+    name = operations_config()["webhook_url_env"]
+    value = env(service).get(name)
+    assert value is not None, f"{service} does not pass {name}"
+    assert is_var_ref(value) and ":-" in value, f"{name} must be an optional reference, got {value!r}"
