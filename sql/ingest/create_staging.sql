@@ -1,6 +1,6 @@
--- Per-load staging: a temporary table, gone at commit, so a failed load leaves nothing behind.
+-- Per-load staging for one chunk at a time: a temporary table, gone at commit, so a failed load leaves
+-- nothing behind. Repeats of a source_id within the file never reach it (they are quarantined first).
 CREATE TEMP TABLE observation_staging (
-    line_number        integer NOT NULL,
     source_id          text NOT NULL,
     observed_at        timestamptz NOT NULL,
     reported_at        timestamptz,
@@ -14,6 +14,5 @@ CREATE TEMP TABLE observation_staging (
     bearing_deg        double precision,
     source_reliability text,
     confidence         double precision,
-    attributes         jsonb NOT NULL,
-    raw                text NOT NULL
+    attributes         jsonb NOT NULL
 ) ON COMMIT DROP

@@ -1,18 +1,14 @@
--- Merge the staged rows (first occurrence of each source_id) into observation on (feed, source_id).
--- A row identical to the stored one is left alone (and counted as a duplicate); a changed row
--- (a revision) replaces it and now points at this batch.
-WITH firsts AS (
-    SELECT DISTINCT ON (source_id) *
-    FROM observation_staging
-    ORDER BY source_id, line_number
-), merged AS (
+-- Merge the staged rows (each source_id once: repeats in the file were quarantined before staging)
+-- into observation on (feed, source_id). A row identical to the stored one is left alone (and counted
+-- as a duplicate); a changed row (a revision) replaces it and now points at this batch.
+WITH merged AS (
     INSERT INTO linewatch.observation AS o
         (feed, source_id, observed_at, reported_at, geom, uncertainty_m, time_precision_s, kind,
          weapon_class, weapon_count, bearing_deg, source_reliability, confidence, attributes, batch_id)
     SELECT :feed, source_id, observed_at, reported_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326),
            uncertainty_m, time_precision_s, kind, weapon_class, weapon_count, bearing_deg,
            source_reliability, confidence, attributes, :batch_id
-    FROM firsts
+    FROM observation_staging
     ON CONFLICT (feed, source_id) DO UPDATE
        SET observed_at = EXCLUDED.observed_at, reported_at = EXCLUDED.reported_at, geom = EXCLUDED.geom,
            uncertainty_m = EXCLUDED.uncertainty_m, time_precision_s = EXCLUDED.time_precision_s,
@@ -28,7 +24,6 @@ WITH firsts AS (
             EXCLUDED.bearing_deg, EXCLUDED.source_reliability, EXCLUDED.confidence, EXCLUDED.attributes)
     RETURNING (xmax = 0) AS inserted
 )
-SELECT (SELECT count(*) FROM firsts) AS unique_rows,
-       count(*) FILTER (WHERE inserted) AS loaded,
+SELECT count(*) FILTER (WHERE inserted) AS loaded,
        count(*) FILTER (WHERE NOT inserted) AS updated
 FROM merged

@@ -29,6 +29,7 @@ Columns
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -136,13 +137,43 @@ def _fail(reasons: pd.Series, mask: pd.Series, message) -> None:
         reasons.loc[target] = message
 
 
+def _all_text(values: pd.Series) -> bool:
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def _per_text(values: pd.Series, check: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """check(values as pandas strings), computed once per distinct value when the values are all text.
+
+    Kinds, classes and grades repeat a few values a million times a file; strings hash equal only when
+    they are equal, so the result is the same as checking every row.
+    """
+    if not _all_text(values):
+        return check(values.astype("string")).fillna(False).astype(bool)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    result = check(pd.Series(distinct, dtype=object).astype("string")).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(result[codes], index=values.index)
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """values.astype("string").str.strip(), without pandas' per-element overhead when they are all text."""
+    if not _all_text(values):
+        return values.astype("string").str.strip()
+    missing = values.isna().to_numpy()
+    items = values.tolist()
+    if missing.any():
+        items = [None if m else v.strip() for v, m in zip(items, missing, strict=True)]
+    else:
+        items = [v.strip() for v in items]
+    return pd.Series(items, index=values.index, dtype=object)
+
+
 def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataFrame, list[Reject]]:
     """Split a parsed frame into rows to load and rejects, applying the rules common to all feeds."""
     frame = with_defaults(frame)
     now = now or datetime.now(timezone.utc)
     reasons = frame["_reason"].astype(object).where(frame["_reason"].notna(), None)
 
-    source_id = frame["source_id"].astype("string").str.strip()
+    source_id = _stripped(frame["source_id"])
     _fail(reasons, source_id.isna() | (source_id == ""), "source_id: missing")
 
     lon = pd.to_numeric(frame["lon"], errors="coerce").astype(float)
@@ -160,13 +191,14 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
     _fail(reasons, observed > now + FUTURE_TOLERANCE,
           lambda m: "observed_at: in the future (" + observed[m].astype(str) + ")")
 
-    kind = frame["kind"].astype("string")
+    kind = frame["kind"]
     _fail(reasons, kind.isna(), "kind: missing")
-    _fail(reasons, ~kind.isin(KINDS), lambda m: "kind: unknown kind '" + kind[m].astype(str) + "'")
+    _fail(reasons, ~_per_text(kind, lambda k: k.isin(KINDS)),
+          lambda m: "kind: unknown kind '" + kind[m].astype("string").astype(str) + "'")
 
-    weapon = frame["weapon_class"].astype("string")
-    _fail(reasons, weapon.notna() & ~weapon.isin(WEAPON_CLASSES),
-          lambda m: "weapon_class: unknown class '" + weapon[m].astype(str) + "'")
+    weapon = frame["weapon_class"]
+    _fail(reasons, _per_text(weapon, lambda w: w.notna() & ~w.isin(WEAPON_CLASSES)),
+          lambda m: "weapon_class: unknown class '" + weapon[m].astype("string").astype(str) + "'")
     count = pd.to_numeric(frame["weapon_count"], errors="coerce")
     _fail(reasons, count.notna() & (count < 1), "weapon_count: must be 1 or more")
 
@@ -178,8 +210,7 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
     _fail(reasons, bearing.notna() & ((bearing < 0) | (bearing >= 360)), "bearing_deg: must be in 0..360")
     confidence = pd.to_numeric(frame["confidence"], errors="coerce").astype(float)
     _fail(reasons, confidence.notna() & ((confidence < 0) | (confidence > 1)), "confidence: must be in 0..1")
-    reliability = frame["source_reliability"].astype("string")
-    _fail(reasons, reliability.notna() & ~reliability.isin(SOURCE_RELIABILITY),
+    _fail(reasons, _per_text(frame["source_reliability"], lambda r: r.notna() & ~r.isin(SOURCE_RELIABILITY)),
           "source_reliability: must be one of A-F")
 
     bad = reasons.notna()

@@ -1,0 +1,2 @@
+-- Empty the staging table for the next chunk.
+TRUNCATE observation_staging
