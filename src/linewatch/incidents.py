@@ -21,6 +21,10 @@ KIND_WEIGHTS = {
 }
 
 
+# An event seen for N windows in a row needs about N passes; a day has 96 windows of 15 minutes.
+MAX_PROPAGATION_PASSES = 1000
+
+
 def cluster_day(conn: Connection, day: date, config: Config) -> int:
     """Rebuild `day`'s incidents from its flags; returns how many incidents it has."""
     params = {
@@ -38,6 +42,14 @@ def cluster_day(conn: Connection, day: date, config: Config) -> int:
     run_sql(conn, "flag/no_jit.sql")
     for name in sql_files("incidents"):
         result = run_sql(conn, name, params)
+        if name.endswith("_propagate.sql"):
+            # Each pass moves labels one link further; a component is settled after its diameter's passes.
+            for _ in range(MAX_PROPAGATION_PASSES):
+                if result.rowcount == 0:
+                    break
+                result = run_sql(conn, name, params)
+            else:
+                raise RuntimeError(f"{day}: incident labels did not settle in {MAX_PROPAGATION_PASSES} passes")
         if name.endswith("_insert.sql"):
             created = result.rowcount
     return created
