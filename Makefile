@@ -14,6 +14,9 @@ export LINEWATCH_EXTERNAL_DATABASE := 1
 else
 export LINEWATCH_DATABASE_URL := postgresql+psycopg://postgres@127.0.0.1:5432/linewatch
 endif
+# Migrations run as the schema owner (a superuser or a member of linewatch_owner); the pipeline and analysts
+# log in as members of linewatch_pipeline / linewatch_analyst (README, "Security"; migration 0004).
+export LINEWATCH_OWNER_DATABASE_URL ?= $(LINEWATCH_DATABASE_URL)
 # Airflow reaches the same database through connection `linewatch_postgis` (a libpq URI, no driver suffix).
 export AIRFLOW_CONN_LINEWATCH_POSTGIS ?= $(subst +psycopg,,$(LINEWATCH_DATABASE_URL))
 # Airflow's own metadata database is separate from the data database.
@@ -46,7 +49,8 @@ postgis:
 	bash scripts/provision-postgis.sh
 
 migrate: venv postgis
-	$(BIN)/linewatch db upgrade
+	LINEWATCH_DATABASE_URL="$(LINEWATCH_OWNER_DATABASE_URL)" $(BIN)/linewatch db upgrade
+	bash scripts/provision-postgis.sh logins
 
 airflow-db: venv postgis
 	@mkdir -p $(AIRFLOW_HOME)

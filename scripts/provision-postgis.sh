@@ -5,6 +5,10 @@
 # Otherwise the local PostgreSQL on 127.0.0.1:5432 is used: the cluster is started if it is down, the
 # PostGIS package matching the server's major version is installed if missing (Debian), and the
 # databases and extension are created. Safe to run any number of times.
+#
+# `provision-postgis.sh logins` (after the migrations, which create the group roles): the local login users
+# linewatch_{owner,pipeline,analyst}_login, each a member of one group role, without passwords (the local
+# server trusts 127.0.0.1). Never on an external database: there, operators create their own logins.
 set -euo pipefail
 
 PGHOST_LOCAL=127.0.0.1
@@ -20,6 +24,12 @@ if [[ -n "${LINEWATCH_EXTERNAL_DATABASE:-}" ]]; then
 fi
 
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST_LOCAL" -p "$PGPORT_LOCAL" -U postgres "$@"; }
+
+if [[ "${1:-}" == "logins" ]]; then
+    psql_admin -d "$DATA_DB" -f "$(dirname "$0")/../sql/roles/local_logins.sql"
+    log "local logins linewatch_{owner,pipeline,analyst}_login ready in $DATA_DB"
+    exit 0
+fi
 
 # 1. The server: start the cluster if nothing answers.
 if ! pg_isready -q -h "$PGHOST_LOCAL" -p "$PGPORT_LOCAL"; then

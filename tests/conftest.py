@@ -87,6 +87,27 @@ def reference(db):
     return db
 
 
+@pytest.fixture(scope="session")
+def role_engine(engine):
+    """role_engine("pipeline" | "analyst" | "owner"): an engine logged in as that role's local login user
+    (sql/roles/local_logins.sql, created here if missing), on the test database."""
+    from linewatch.db import make_engine, read_sql
+
+    with engine.begin() as conn:
+        conn.execute(sa.text(read_sql("roles/local_logins.sql")))
+    engines = {}
+
+    def make(role: str):
+        if role not in engines:
+            url = TEST_URL.set(username=f"linewatch_{role}_login", password=None)
+            engines[role] = make_engine(url.render_as_string(hide_password=False))
+        return engines[role]
+
+    yield make
+    for eng in engines.values():
+        eng.dispose()
+
+
 def count(engine, sql: str, **params) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.text(sql), params).scalar_one()
