@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from string import Formatter
 
 import yaml
 
@@ -25,8 +26,17 @@ class Feed:
     expected_delay_hours: float = 0.0
 
     def path_for(self, day: date, root: Path = PROJECT_ROOT) -> Path:
+        """The day's file. The template may hold only a plain `{date}` (no attribute access, no format
+        spec), and the path must stay under `root`: a configuration is text somebody wrote."""
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(self.path)
+                  if name is not None]
+        if any(f != ("date", "", None) for f in fields):
+            raise ValueError(f"feed {self.name}: path template may only contain {{date}}, got {self.path!r}")
         path = Path(self.path.format(date=day.isoformat()))
-        return path if path.is_absolute() else root / path
+        resolved = (path if path.is_absolute() else root / path).resolve()
+        if not resolved.is_relative_to(Path(root).resolve()):
+            raise ValueError(f"feed {self.name}: path {self.path!r} leaves the allowed root {root}")
+        return resolved
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,8 @@ def _staging_payload(good: pd.DataFrame, encoding: str) -> bytes:
     return binary_copy_rows([(kind, good[name]) for name, kind in STAGING_COLUMNS], encoding)
 
 
-def _prepared(path: Path, fmt: str, chunk_rows: int, encoding: str, clock: _Clock) -> Iterator[_Chunk]:
+def _prepared(path: Path, fmt: str, chunk_rows: int, encoding: str, clock: _Clock,
+              area: tuple[float, float, float, float] | None) -> Iterator[_Chunk]:
     chunks, first_line = parser_for(fmt)(path, chunk_rows), {}
     while True:
         with clock.step("parse"):
@@ -268,7 +269,7 @@ def _prepared(path: Path, fmt: str, chunk_rows: int, encoding: str, clock: _Cloc
         if chunk is None:
             return
         with clock.step("validate"):
-            good, rejects = validate(chunk)
+            good, rejects = validate(chunk, area=area)
             good, repeats = _without_repeats(good, first_line)
         with clock.step("encode"):
             payload = _staging_payload(good, encoding) if len(good) else b""
@@ -313,6 +314,15 @@ def _in_background(items: Iterator[T], depth: int = 1) -> Iterator[T]:
         thread.join()
 
 
+# How far beyond the national outline's extent observations are still in the mission's area (degrees).
+MISSION_AREA_MARGIN_DEG = 1.0
+
+
+def mission_area(conn: Connection) -> tuple[float, float, float, float] | None:
+    row = run_sql(conn, "ingest/mission_area.sql", {"margin_deg": MISSION_AREA_MARGIN_DEG}).one()
+    return None if row.min_lon is None else tuple(row)
+
+
 def ingest_file(engine: Engine, path: Path, feed: str, fmt: str, tz: str = "Europe/Kyiv",
                 chunk_rows: int = CHUNK_ROWS) -> IngestResult:
     """Load one file of format `fmt` under feed name `feed`; idempotent for identical content."""
@@ -333,7 +343,8 @@ def ingest_file(engine: Engine, path: Path, feed: str, fmt: str, tz: str = "Euro
             result.batch_id = run_sql(conn, "ingest/start_batch.sql", {
                 "feed": feed, "format": fmt, "file_name": path.name, "sha256": sha}).scalar_one()
             run_sql(conn, "ingest/create_staging.sql")
-            prepared = _prepared(path, fmt, chunk_rows, raw_connection(conn).info.encoding, clock)
+            prepared = _prepared(path, fmt, chunk_rows, raw_connection(conn).info.encoding, clock,
+                                 mission_area(conn))
             with closing(_in_background(prepared)) as chunks:
                 coverage = _load(conn, chunks, feed, tz, result, clock)
             run_sql(conn, "ingest/finish_batch.sql", {

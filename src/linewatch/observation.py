@@ -167,8 +167,12 @@ def _stripped(values: pd.Series) -> pd.Series:
     return pd.Series(items, index=values.index, dtype=object)
 
 
-def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataFrame, list[Reject]]:
-    """Split a parsed frame into rows to load and rejects, applying the rules common to all feeds."""
+def validate(frame: pd.DataFrame, now: datetime | None = None,
+             area: tuple[float, float, float, float] | None = None) -> tuple[pd.DataFrame, list[Reject]]:
+    """Split a parsed frame into rows to load and rejects, applying the rules common to all feeds.
+
+    `area` (min_lon, min_lat, max_lon, max_lat), when given, is the mission area: a point outside it
+    (a swapped lat/lon pair, a sign error) is quarantined rather than loaded somewhere nobody looks."""
     frame = with_defaults(frame)
     now = now or datetime.now(timezone.utc)
     reasons = frame["_reason"].astype(object).where(frame["_reason"].notna(), None)
@@ -183,6 +187,13 @@ def validate(frame: pd.DataFrame, now: datetime | None = None) -> tuple[pd.DataF
     _fail(reasons, (lat < -90) | (lat > 90), lambda m: "lat: out of range -90..90 (" + lat[m].astype(str) + ")")
     _fail(reasons, (lon < -180) | (lon > 180),
           lambda m: "lon: out of range -180..180 (" + lon[m].astype(str) + ")")
+
+    if area is not None:
+        min_lon, min_lat, max_lon, max_lat = area
+        outside = (lon < min_lon) | (lon > max_lon) | (lat < min_lat) | (lat > max_lat)
+        _fail(reasons, outside, lambda m: "lat/lon: outside the mission area (lat " + lat[m].astype(str)
+              + ", lon " + lon[m].astype(str) + f"; area lon {min_lon:.1f}..{max_lon:.1f}, "
+              f"lat {min_lat:.1f}..{max_lat:.1f})")
 
     observed = frame["observed_at"]
     _fail(reasons, observed.isna(), "observed_at: missing or not a timestamp")

@@ -220,18 +220,12 @@ def test_a_terminated_publish_fails_cleanly_and_a_retry_equals_a_clean_run(flagg
     assert version_folders(reports) == recorded_folders(db)
 
 
-@pytest.mark.xfail(strict=True, reason="publish writes the version folder in place before its row commits: "
-                                       "a failed publish leaves a complete-looking, unrecorded report on disk "
-                                       "(fix proposed: write to a temporary folder, rename at commit)")
 def test_a_failed_publish_leaves_no_report_files(flagged_day, config, tmp_path):
     with kill_when_blocked(flagged_day, "daily_report"), pytest.raises(sa.exc.OperationalError):
         publish_daily_report(flagged_day, DAY, config, tmp_path)
     assert version_folders(tmp_path) == recorded_folders(flagged_day) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="two publishes of one day both write v1's files in place; when the "
-                                       "later one fails, the recorded v1 row points at the failed run's files "
-                                       "(fix proposed: per-day advisory lock + temporary folder renamed at commit)")
 def test_a_failed_concurrent_publish_never_overwrites_recorded_files(flagged_day, config, tmp_path):
     """A scheduled run and a manual re-run publish the same day; late data changed it in between, and
     the later run fails (here: its backend is terminated) after writing its files."""

@@ -171,9 +171,6 @@ def test_hostile_text_in_checked_fields_is_quarantined_verbatim_with_a_reason(ca
     assert snapshot(canary) == before
 
 
-@pytest.mark.xfail(strict=True, reason="feeds/synthetic.py coerces weapon_count and uncertainty_m with "
-                                       "errors='coerce' and no reason: text becomes null / 0 m and the row loads "
-                                       "(fix proposed: note unparsed values as the other parsers do)")
 @pytest.mark.parametrize("column", ["weapon_count", "uncertainty_m"])
 def test_garbage_in_a_numeric_synthetic_field_is_quarantined(canary, tmp_path, column):
     header = ["report_id", "observed_at", "lat", "lon", "kind", "weapon_class", "weapon_count", "uncertainty_m",
@@ -185,9 +182,6 @@ def test_garbage_in_a_numeric_synthetic_field_is_quarantined(canary, tmp_path, c
     assert rows(canary, "SELECT reason FROM linewatch.rejected_row")[0][0].startswith(f"{column}:")
 
 
-@pytest.mark.xfail(strict=True, reason="csvfile._raw_text writes with lineterminator='', so QUOTE_MINIMAL does not "
-                                       "quote a field holding a line break: the quarantined raw text cannot be read "
-                                       "back (fix proposed: write with '\\r\\n' and drop it)")
 def test_a_quarantined_row_with_a_line_break_keeps_its_raw_text_readable(canary, tmp_path):
     header = ["report_id", "observed_at", "lat", "lon", "kind", "weapon_class", "weapon_count", "uncertainty_m",
               "sensor", "reliability", "notes"]
@@ -288,9 +282,6 @@ def test_impossible_coordinates_and_times_are_quarantined_with_a_reason(canary, 
     assert snapshot(canary) == before
 
 
-@pytest.mark.xfail(strict=True, reason="no mission-area check: a lat/lon swapped pair in range (37.8 N, 48.0 E: "
-                                       "the Caspian coast of Azerbaijan... in Russia's Dagestan) loads; proposed: "
-                                       "quarantine 'outside the mission area' against the national outline")
 def test_swapped_coordinates_outside_the_mission_area_are_quarantined(reference, tmp_path):
     header = ["report_id", "observed_at", "lat", "lon", "kind", "weapon_class", "weapon_count", "uncertainty_m",
               "sensor", "reliability", "notes"]
@@ -303,8 +294,6 @@ def test_swapped_coordinates_outside_the_mission_area_are_quarantined(reference,
 
 # --- path traversal in feed configuration -------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="Feed.path_for lets a configured path leave the allowed roots "
-                                       "(proposed fix in the security report: resolve and check against roots)")
 @pytest.mark.parametrize("configured", ["../../../../etc/passwd", "/etc/passwd",
                                         "sample_data/../../../../etc/{date}.csv", "{date.__class__}/x.csv",
                                         "{date:>99999}.csv"])
@@ -357,13 +346,7 @@ def long_line_file(path: Path, megabytes: int, quoted: bool) -> Path:
     return path
 
 
-@pytest.mark.parametrize("quoted", [
-    pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=(
-        "the plain reader (csvfile._plain_chunks) reads a whole line before any limit applies: a 256 MB line "
-        "costs ~480 MB and is accepted as a row (proposed fix: bounded readline)")), id="plain"),
-    # Measured 435 MB in one run and 60 MB in another: not yet reliably bounded.
-    pytest.param(True, marks=pytest.mark.xfail(strict=False, reason="the csv module reads the whole line first"),
-                 id="quoted")])
+@pytest.mark.parametrize("quoted", [pytest.param(False, id="plain"), pytest.param(True, id="quoted")])
 def test_a_huge_line_is_refused_in_bounded_memory(tmp_path, quoted):
     path = long_line_file(tmp_path / "long_line.csv", 256, quoted)
     extra_mb, outcome = peak_rss_mb(path)

@@ -18,7 +18,8 @@ import pandas as pd
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 # A row longer than this is not a feed row (a binary file, a missing newline): refuse it, in bounded memory.
-csv.field_size_limit(1 << 20)
+MAX_LINE = 1 << 20
+csv.field_size_limit(MAX_LINE)
 
 
 class FeedFileError(ValueError):
@@ -40,10 +41,23 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
         return "cp1252"
 
 
+def bounded_lines(fh, path: Path):
+    """The file's lines, refusing one longer than MAX_LINE before reading the rest of it (a 2 GB
+    "line" must not reach memory): iterating a file object would read each line whole first."""
+    number = 0
+    while line := fh.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise FeedFileError(f"{path.name}: a line longer than {MAX_LINE:,} characters (after line {number - 1}); "
+                                "not a feed row")
+        yield line
+
+
 def _raw_text(row: list[str]) -> str:
+    # A real line terminator, so that fields holding line breaks are quoted and the text reads back.
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(row)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue()[:-2]
 
 
 def read_chunks(path: Path, required: Iterable[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -90,7 +104,8 @@ def _checked_header(path: Path, header: list[str], required: list[str]) -> list[
 
 def _plain_chunks(path: Path, encoding: str, required: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
     with path.open("rb") as fh:
-        first = fh.readline()
+        lines_in = bounded_lines(fh, path)
+        first = next(lines_in, b"")
         if not first:
             raise FeedFileError(f"{path.name}: empty file (no header row)")
         header_text = first.decode(encoding).rstrip("\n").removesuffix("\r")
@@ -98,7 +113,7 @@ def _plain_chunks(path: Path, encoding: str, required: list[str], chunk_rows: in
         # The BOM, if any, was in the header line; the rest decodes as plain UTF-8.
         encoding = "utf-8" if encoding == "utf-8-sig" else encoding
         line_number = 1
-        while block := list(islice(fh, chunk_rows)):
+        while block := list(islice(lines_in, chunk_rows)):
             text = b"".join(block).decode(encoding).replace("\r\n", "\n")
             lines = text.split("\n")
             if text.endswith("\n"):
@@ -152,7 +167,7 @@ def _read_fields(header: list[str], text: str, rows: int) -> pd.DataFrame | None
 
 def _quoted_chunks(path: Path, encoding: str, required: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
     with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(bounded_lines(fh, path))
         try:
             header = _checked_header(path, next(reader), required)
         except StopIteration:

@@ -28,7 +28,7 @@ def parse(path: Path, chunk_rows: int = 100_000) -> Iterator[pd.DataFrame]:
         frame["kind"] = blank_to_none(raw["kind"])
         frame["weapon_class"] = blank_to_none(raw["weapon_class"])
         frame["weapon_count"] = pd.to_numeric(raw["weapon_count"], errors="coerce").astype("Int64")
-        frame["uncertainty_m"] = pd.to_numeric(raw["uncertainty_m"], errors="coerce").fillna(0.0)
+        frame["uncertainty_m"] = pd.to_numeric(raw["uncertainty_m"], errors="coerce")
         frame["source_reliability"] = blank_to_none(raw["reliability"])
         frame["attributes"] = [
             json.dumps({"sensor": s, "notes": n}, ensure_ascii=False, sort_keys=True)
@@ -42,5 +42,9 @@ def parse(path: Path, chunk_rows: int = 100_000) -> Iterator[pd.DataFrame]:
         reason[bad_lat] = "lat: not a number ('" + raw.loc[bad_lat, "lat"] + "')"
         bad_lon = frame["lon"].isna() & (raw["lon"].str.strip() != "") & reason.isna()
         reason[bad_lon] = "lon: not a number ('" + raw.loc[bad_lon, "lon"] + "')"
+        for column in ("weapon_count", "uncertainty_m"):
+            bad = frame[column].isna() & (raw[column].str.strip() != "") & reason.isna()
+            reason[bad] = f"{column}: not a number ('" + raw.loc[bad, column] + "')"
+        frame["uncertainty_m"] = frame["uncertainty_m"].fillna(0.0)
         frame["_reason"] = reason
         yield frame

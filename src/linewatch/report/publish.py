@@ -8,12 +8,19 @@ Where versions are recorded: a daily report in the configured period style is a 
 would collide with those rows, so its versions are recorded by the folders themselves: each version
 folder holds its `summary.json`, and the latest folder's summary gives the hash to compare with.
 After every new version `reports/index.html` is regenerated.
+
+Files appear atomically with their record: a version is rendered into a hidden folder beside its
+final one and renamed into place just before the transaction that records it commits, under a
+per-period lock. A publish that fails leaves no version folder; a leftover unrecorded folder of the
+same number (a failure during commit itself) is replaced by the next publish.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -90,6 +97,7 @@ def publish_report(engine: Engine, period: Period, config: Config, reports_dir: 
     daily = is_daily(period, config)
     folder = Path(reports_dir) / period.key
     with engine.begin() as conn:
+        run_sql(conn, "report/lock_period.sql", {"lock_key": f"linewatch.report:{period.key}"})
         summary = build_summary(conn, period, config)  # JSON types only: hashable as it is
         digest = content_hash(summary)
         if daily:
@@ -108,17 +116,25 @@ def publish_report(engine: Engine, period: Period, config: Config, reports_dir: 
         summary["generated_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
         layers = map_layers(conn, period, config)
         out_dir = folder / f"v{version}"
-        files = render_report(summary, layers, out_dir, top_incidents=config.report.top_incidents)
-        files["summary"] = out_dir / SUMMARY_FILE
-        stored = json.dumps(summary, sort_keys=True)
-        files["summary"].write_text(stored + "\n", encoding="utf-8")
-        if daily:
-            run_sql(conn, "report/insert_version.sql", {
-                "day": period.last, "version": version, "period_start": period.start, "period_end": period.end,
-                "content_hash": digest, "summary": stored,
-                "files": json.dumps({k: str(v) for k, v in sorted(files.items())}),
-                "change_note": summary["change_note"],
-            })
+        partial = folder / f".v{version}.partial-{os.getpid()}"
+        try:
+            rendered = render_report(summary, layers, partial, top_incidents=config.report.top_incidents)
+            stored = json.dumps(summary, sort_keys=True)
+            (partial / SUMMARY_FILE).write_text(stored + "\n", encoding="utf-8")
+            files = {k: out_dir / Path(v).relative_to(partial) for k, v in rendered.items()}
+            files["summary"] = out_dir / SUMMARY_FILE
+            if daily:
+                run_sql(conn, "report/insert_version.sql", {
+                    "day": period.last, "version": version, "period_start": period.start,
+                    "period_end": period.end, "content_hash": digest, "summary": stored,
+                    "files": json.dumps({k: str(v) for k, v in sorted(files.items())}),
+                    "change_note": summary["change_note"],
+                })
+            if out_dir.exists():  # unrecorded: left by a publish that failed while committing
+                shutil.rmtree(out_dir)
+            partial.rename(out_dir)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
         write_index(conn, Path(reports_dir))
     return Published(period.last, version, True, Path(files["html"]), digest, period.key)
 
