@@ -9,14 +9,15 @@ STAMP := $(VENV)/.installed
 
 # The PostGIS data database. Set LINEWATCH_DATABASE_URL to use your own (it must have PostGIS);
 # otherwise the local PostgreSQL on 127.0.0.1:5432 is provisioned.
+# Migrations run as the schema owner (a superuser or a member of linewatch_owner); the DAGs and the CLI
+# log in as a member of linewatch_pipeline, analysts of linewatch_analyst (README, "Security"; migration 0004).
 ifdef LINEWATCH_DATABASE_URL
 export LINEWATCH_EXTERNAL_DATABASE := 1
-else
-export LINEWATCH_DATABASE_URL := postgresql+psycopg://postgres@127.0.0.1:5432/linewatch
-endif
-# Migrations run as the schema owner (a superuser or a member of linewatch_owner); the pipeline and analysts
-# log in as members of linewatch_pipeline / linewatch_analyst (README, "Security"; migration 0004).
 export LINEWATCH_OWNER_DATABASE_URL ?= $(LINEWATCH_DATABASE_URL)
+else
+export LINEWATCH_OWNER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/linewatch
+export LINEWATCH_DATABASE_URL := postgresql+psycopg://linewatch_pipeline_login@127.0.0.1:5432/linewatch
+endif
 # Airflow reaches the same database through connection `linewatch_postgis` (a libpq URI, no driver suffix).
 export AIRFLOW_CONN_LINEWATCH_POSTGIS ?= $(subst +psycopg,,$(LINEWATCH_DATABASE_URL))
 # Airflow's own metadata database is separate from the data database.
@@ -49,7 +50,7 @@ postgis:
 	bash scripts/provision-postgis.sh
 
 migrate: venv postgis
-	LINEWATCH_DATABASE_URL="$(LINEWATCH_OWNER_DATABASE_URL)" $(BIN)/linewatch db upgrade
+	$(BIN)/linewatch db upgrade
 	bash scripts/provision-postgis.sh logins
 
 airflow-db: venv postgis

@@ -30,8 +30,10 @@ BENCH_DATABASE = "linewatch_bench"
 
 
 def bench_url(database: str = BENCH_DATABASE) -> str:
-    """A benchmark database (`linewatch_bench` by default) on the server of LINEWATCH_DATABASE_URL."""
-    base = make_url(os.environ.get("LINEWATCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linewatch"))
+    """A benchmark database (`linewatch_bench` by default) on the server of LINEWATCH_OWNER_DATABASE_URL (it is
+    created, so as the owner), else of LINEWATCH_DATABASE_URL."""
+    base = make_url(os.environ.get("LINEWATCH_OWNER_DATABASE_URL") or os.environ.get(
+        "LINEWATCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linewatch"))
     url = base.set(drivername="postgresql+psycopg", database=database)
     return url.render_as_string(hide_password=False)
 

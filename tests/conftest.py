@@ -15,14 +15,21 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
 
-_base_url = make_url(
+_pipeline_url = make_url(
     os.environ.get("LINEWATCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linewatch")
 ).set(drivername="postgresql+psycopg")
-TEST_URL = _base_url.set(database=f"{_base_url.database}_test")
+_owner_url = make_url(os.environ.get("LINEWATCH_OWNER_DATABASE_URL") or _pipeline_url).set(
+    drivername="postgresql+psycopg")
+# The test database, beside the configured one. Fixtures set it up as the owner (create, migrate, truncate);
+# the DAGs under test run as the pipeline login, as they do in production.
+TEST_URL = _owner_url.set(database=f"{_owner_url.database}_test")
+PIPELINE_TEST_URL = _pipeline_url.set(database=TEST_URL.database)
+LOCAL_PIPELINE_LOGIN = "linewatch_pipeline_login"
 
 # Everything that runs in this process (DAG tasks included) uses the test database and a temp reports dir.
-os.environ["LINEWATCH_DATABASE_URL"] = TEST_URL.render_as_string(hide_password=False)
-os.environ["AIRFLOW_CONN_LINEWATCH_POSTGIS"] = TEST_URL.set(drivername="postgresql").render_as_string(
+os.environ["LINEWATCH_OWNER_DATABASE_URL"] = TEST_URL.render_as_string(hide_password=False)
+os.environ["LINEWATCH_DATABASE_URL"] = PIPELINE_TEST_URL.render_as_string(hide_password=False)
+os.environ["AIRFLOW_CONN_LINEWATCH_POSTGIS"] = PIPELINE_TEST_URL.set(drivername="postgresql").render_as_string(
     hide_password=False)
 os.environ["LINEWATCH_TASK_RETRIES"] = "0"
 # Airflow's metadata database, as the Makefile sets it up (`make test` migrates it first).
@@ -58,6 +65,11 @@ def engine(tmp_path_factory):
     with eng.begin() as conn:
         conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
     upgrade(eng)
+    if PIPELINE_TEST_URL.username == LOCAL_PIPELINE_LOGIN:  # the local setup: make sure the logins exist
+        from linewatch.db import read_sql
+
+        with eng.begin() as conn:
+            conn.execute(sa.text(read_sql("roles/local_logins.sql")))
     yield eng
     eng.dispose()
 

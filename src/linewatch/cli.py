@@ -50,10 +50,11 @@ def _days(day: date | None, first: date | None, last: date | None) -> list[date]
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
-    """Apply the Alembic migrations."""
+    """Apply the Alembic migrations (as LINEWATCH_OWNER_DATABASE_URL when set: the pipeline role may not)."""
+    from linewatch.db import make_engine
     from linewatch.migrate import current_revision, upgrade
 
-    engine = _engine()
+    engine = make_engine(_settings().owner_database_url)
     upgrade(engine, revision)
     console.print(f"schema at revision {current_revision(engine)}")
 

@@ -111,3 +111,22 @@ def test_a_reversed_date_range_fails_with_a_clear_message(sample_run, engine, ca
     assert state(run) == "failed"
     assert "need date_from <= date_to" in caplog.text
     assert fingerprint(engine) == before
+
+
+def test_dag_tasks_reach_postgis_as_the_pipeline_role_not_a_superuser():
+    """The DAGs' connection (AIRFLOW_CONN_LINEWATCH_POSTGIS) is the pipeline login of the local setup."""
+    import os
+
+    import sqlalchemy as sa
+
+    from linewatch.orchestration import postgis_engine
+    from tests.conftest import LOCAL_PIPELINE_LOGIN, PIPELINE_TEST_URL
+
+    if PIPELINE_TEST_URL.username != LOCAL_PIPELINE_LOGIN:
+        pytest.skip("an external database: its operators choose the pipeline login")
+    assert LOCAL_PIPELINE_LOGIN in os.environ["AIRFLOW_CONN_LINEWATCH_POSTGIS"]
+    with postgis_engine().connect() as conn:
+        user, superuser, pipeline = conn.execute(sa.text(
+            "SELECT current_user, rolsuper, pg_has_role(current_user, 'linewatch_pipeline', 'MEMBER') "
+            "FROM pg_roles WHERE rolname = current_user")).one()
+    assert (user, superuser, pipeline) == (LOCAL_PIPELINE_LOGIN, False, True)

@@ -118,7 +118,7 @@ def test_the_analyst_reads_every_report_view(published, role_engine, db):
     with analyst.connect() as conn:
         layers = conn.execute(sa.text(
             "SELECT f_table_name, type, srid FROM geometry_columns WHERE f_table_schema = 'linewatch' "
-            "AND has_table_privilege(format('linewatch.%I', f_table_name), 'SELECT') ORDER BY 1")).all()
+            "AND CASE WHEN to_regclass(format('linewatch.%I', f_table_name)) IS NULL THEN false ELSE has_table_privilege(format('linewatch.%I', f_table_name), 'SELECT') END ORDER BY 1")).all()
         for view in VIEWS:
             assert conn.execute(sa.text(f"SELECT count(*) = count(DISTINCT fid) FROM linewatch.{view}")).scalar()
     assert [tuple(r) for r in layers] == [("report_incident", "POINT", 4326),
