@@ -3,7 +3,7 @@
 -- hours and satellites pass every ~25 minutes: its window is longer).
 -- Time is cut into buckets one window wide. Inside a bucket every pair is within the window, so a
 -- spatial DBSCAN (minpoints 1) per (family, bucket) links exactly the right pairs; pairs in adjacent
--- buckets are linked by 04_bucket_links.sql and the clusters merged by label propagation (06_propagate.sql).
+-- buckets are linked by 04_bucket_links.sql and linked clusters merged (05_labels.sql, 07_relabel.sql).
 -- Dense days therefore never chain one place's morning to another place's evening.
 CREATE TEMP TABLE incident_precise ON COMMIT DROP AS
 WITH bucketed AS (

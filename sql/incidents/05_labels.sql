@@ -1,3 +1,3 @@
--- Each cluster starts as its own label; propagation lowers labels along links until components agree.
-CREATE TEMP TABLE incident_label ON COMMIT DROP AS
-SELECT DISTINCT cluster_key, cluster_key AS label FROM incident_precise
+-- The component label of every linked cluster (the smallest key in its component), filled by
+-- linewatch.incidents.label_components from the links of 04_bucket_links.sql.
+CREATE TEMP TABLE incident_label (cluster_key text PRIMARY KEY, label text NOT NULL) ON COMMIT DROP

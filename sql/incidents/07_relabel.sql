@@ -1,4 +1,4 @@
 UPDATE incident_precise p
    SET cluster_key = l.label
   FROM incident_label l
- WHERE l.cluster_key = p.cluster_key AND l.label <> p.cluster_key
+ WHERE l.cluster_key = p.cluster_key

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from linewatch.config import Config
-from linewatch.db import run_sql, sql_files
+from linewatch.db import raw_connection, run_sql, sql_files
 from linewatch.flagging import band_labels
 from linewatch.observation import VIOLATION_KINDS
 from linewatch.schema import FRONT_SRID
@@ -21,8 +22,35 @@ KIND_WEIGHTS = {
 }
 
 
-# An event seen for N windows in a row needs about N passes; a day has 96 windows of 15 minutes.
-MAX_PROPAGATION_PASSES = 1000
+def components(links: list[tuple[str, str]]) -> dict[str, str]:
+    """Connected components of the cluster links (union-find): each linked key -> the smallest key of its
+    component, so labels do not depend on the order links come in."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]  # path halving
+            key = parent[key]
+        return key
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {key: root(key) for key in parent}
+
+
+def label_components(conn: Connection) -> int:
+    """Merge the clusters that 04_bucket_links.sql linked: the graph is small (one row per link) and a
+    union-find settles it in one pass, where label propagation in SQL needs one pass per link of the
+    longest chain."""
+    links = [tuple(r) for r in conn.execute(sa.text("SELECT a, b FROM incident_link")).all()]
+    labels = sorted((key, label) for key, label in components(links).items() if key != label)
+    with raw_connection(conn).cursor() as cur, cur.copy("COPY incident_label (cluster_key, label) FROM STDIN") as copy:
+        for row in labels:
+            copy.write_row(row)
+    return len(labels)
 
 
 def cluster_day(conn: Connection, day: date, config: Config) -> int:
@@ -42,14 +70,8 @@ def cluster_day(conn: Connection, day: date, config: Config) -> int:
     run_sql(conn, "flag/no_jit.sql")
     for name in sql_files("incidents"):
         result = run_sql(conn, name, params)
-        if name.endswith("_propagate.sql"):
-            # Each pass moves labels one link further; a component is settled after its diameter's passes.
-            for _ in range(MAX_PROPAGATION_PASSES):
-                if result.rowcount == 0:
-                    break
-                result = run_sql(conn, name, params)
-            else:
-                raise RuntimeError(f"{day}: incident labels did not settle in {MAX_PROPAGATION_PASSES} passes")
+        if name.endswith("_labels.sql"):
+            label_components(conn)
         if name.endswith("_insert.sql"):
             created = result.rowcount
     return created

@@ -91,3 +91,4 @@ def test_unreadable_files_fail_as_a_whole(tmp_path, content, message):
 def test_unknown_format_is_named():
     with pytest.raises(ValueError, match="unknown feed format 'nope'"):
         parser_for("nope")
+
