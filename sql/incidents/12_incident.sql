@@ -35,8 +35,9 @@ WITH grouped AS (
     FROM grouped g JOIN rules r USING (cluster_key) JOIN clauses k USING (cluster_key)
 )
 SELECT c.cluster_key, c.incident_id, c.kind, c.started_at, c.ended_at, c.sector_id, c.side,
-       (CAST(:band_labels AS text[]))[(SELECT min(i) FROM generate_subscripts(CAST(:band_bounds_m AS float8[]), 1) i
-                                        WHERE c.distance_m <= (CAST(:band_bounds_m AS float8[]))[i])] AS band,
+       CASE WHEN c.distance_m < CAST(:max_distance_m AS float8)  -- the bands of flag/line_proximity.sql
+            THEN (CAST(:band_labels AS text[]))[width_bucket(c.distance_m, CAST(:band_lower_m AS float8[]))]
+       END AS band,
        c.distance_m, c.observations, c.corroboration,
        CASE WHEN c.corroboration >= 2 THEN 'confirmed' WHEN c.observations >= 2 THEN 'probable'
             ELSE 'unverified' END AS confidence_grade,

@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from linewatch.schema import SCHEMA  # noqa: F401  (re-exported for callers of the db layer)
 from linewatch.settings import PROJECT_ROOT, Settings, normalise_database_url
 
 SQL_DIR = PROJECT_ROOT / "sql"
-SCHEMA = "linewatch"
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:

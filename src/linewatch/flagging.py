@@ -24,6 +24,16 @@ def band_labels(bands_km: tuple[float, ...]) -> list[str]:
     return [f"{lo:g}-{hi:g} km" for lo, hi in zip(edges, edges[1:], strict=False)]
 
 
+def band_params(config: Config) -> dict:
+    """How SQL assigns bands: labels[width_bucket(distance, lower bounds)], for distance < max_distance_m
+    (bands are [lower, upper) in metres). Flags and incidents both use it, so they agree at the edges."""
+    return {
+        "band_labels": band_labels(config.bands_km),
+        "band_lower_m": [0.0, *(b * 1000.0 for b in config.bands_km[:-1])],
+        "max_distance_m": config.bands_km[-1] * 1000.0,
+    }
+
+
 def day_params(config: Config, day: date) -> dict:
     start, end = day_bounds(day, config.timezone)
     return {
@@ -32,10 +42,7 @@ def day_params(config: Config, day: date) -> dict:
         "period_end": end,
         "front_srid": FRONT_SRID,
         "position_max_m": config.position_max_km * 1000.0,
-        "band_labels": band_labels(config.bands_km),
-        "band_bounds_m": [b * 1000.0 for b in config.bands_km],
-        "band_lower_m": [0.0, *(b * 1000.0 for b in config.bands_km[:-1])],
-        "max_distance_m": config.bands_km[-1] * 1000.0,
+        **band_params(config),
     }
 
 

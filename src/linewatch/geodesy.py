@@ -6,10 +6,12 @@ from functools import cache
 
 from pyproj import CRS, Geod, Transformer
 
+from linewatch.schema import FRONT_PROJ4
+
 WGS84 = Geod(ellps="WGS84")
 # A transverse Mercator centred on the front (36.5 E): metre-accurate to well under 0.5 % across
 # 32-41 E, which is all the simulator's offsets and the map's scale bar need.
-FRONT_TM = CRS.from_proj4("+proj=tmerc +lat_0=0 +lon_0=36.5 +k=1 +x_0=500000 +y_0=0 +datum=WGS84 +units=m")
+FRONT_TM = CRS.from_proj4(FRONT_PROJ4)
 
 
 @cache

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from linewatch.config import Config
 from linewatch.db import raw_connection, run_sql, sql_files
-from linewatch.flagging import band_labels
+from linewatch.flagging import band_params
 from linewatch.observation import VIOLATION_KINDS
 from linewatch.schema import FRONT_SRID
 
@@ -62,8 +62,7 @@ def cluster_day(conn: Connection, day: date, config: Config) -> int:
         "eps_m": config.eps_m,
         "window_minutes": int(config.window_minutes),
         "window_by_family": json.dumps(config.window_minutes_by_family, sort_keys=True),
-        "band_labels": band_labels(config.bands_km),
-        "band_bounds_m": [b * 1000.0 for b in config.bands_km],
+        **band_params(config),
         "kind_weights": json.dumps(KIND_WEIGHTS, sort_keys=True),
     }
     created = 0

@@ -7,7 +7,7 @@ so a DAG, the CLI and a test can each pass their own values.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,6 @@ class Settings:
     config_path: Path = PROJECT_ROOT / "config" / "linewatch.yaml"
     sample_data_dir: Path = PROJECT_ROOT / "sample_data"
     timezone: str = "Europe/Kyiv"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -101,3 +101,8 @@ def webhook(monkeypatch):
     monkeypatch.setenv(OPERATIONS.webhook_url_env, hook.url)
     yield hook
     hook.close()
+
+
+def state(run) -> str:
+    """A DAG run's state as text, whichever enum or string dag.test() returned."""
+    return str(getattr(run.state, "value", run.state))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from linewatch.sample import SAMPLE_DAYS
 from tests.conftest import count, rows
-from tests.dags.conftest import fingerprint, run_sample_pipeline
+from tests.dags.conftest import fingerprint, run_sample_pipeline, state
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -23,10 +23,6 @@ KYIV = ZoneInfo("Europe/Kyiv")
 @pytest.fixture(scope="module")
 def dags(engine):
     return run_sample_pipeline(engine)
-
-
-def state(run) -> str:
-    return str(getattr(run.state, "value", run.state))
 
 
 @pytest.fixture

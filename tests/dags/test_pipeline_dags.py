@@ -15,7 +15,7 @@ import pytest
 
 from linewatch.sample import SAMPLE_DAYS
 from tests.conftest import count, rows
-from tests.dags.conftest import fingerprint, run_sample_pipeline
+from tests.dags.conftest import fingerprint, run_sample_pipeline, state
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -24,10 +24,6 @@ KYIV = ZoneInfo("Europe/Kyiv")
 def sample_run(engine):
     """Run the DAGs once over the sample days on an empty schema."""
     return run_sample_pipeline(engine)
-
-
-def state(run) -> str:
-    return str(getattr(run.state, "value", run.state))
 
 
 def test_dags_load_everything_and_quarantine_the_bad_rows(sample_run, engine):
